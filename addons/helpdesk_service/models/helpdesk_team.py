@@ -1,0 +1,239 @@
+import ast
+
+from odoo import api, fields, models
+
+ASSIGN_METHODS = [
+    ("manual", "Manual"),
+    ("round_robin", "Round robin"),
+    ("least_open", "Least open tickets"),
+    ("skill", "By skill, then least open tickets"),
+]
+
+
+class HelpdeskTeam(models.Model):
+    _name = "helpdesk.team"
+    _description = "Helpdesk Team"
+    _inherit = ["mail.alias.mixin", "mail.thread"]
+    _order = "sequence, name"
+    _check_company_auto = True
+
+    def _default_stage_ids(self):
+        return self.env["helpdesk.stage"].search([("team_ids", "=", False)])
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    color = fields.Integer()
+    description = fields.Html(translate=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        "Team lead",
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="Receives escalations and follow-ups of complaints.",
+    )
+    member_ids = fields.Many2many(
+        "res.users",
+        "helpdesk_team_member_rel",
+        "team_id",
+        "user_id",
+        string="Agents",
+        domain="[('share', '=', False)]",
+        check_company=True,
+    )
+    stage_ids = fields.Many2many(
+        "helpdesk.stage",
+        "helpdesk_team_stage_rel",
+        "team_id",
+        "stage_id",
+        string="Stages",
+        default=lambda self: self._default_stage_ids(),
+    )
+    resource_calendar_id = fields.Many2one(
+        "resource.calendar",
+        "Working hours",
+        default=lambda self: self.env.company.resource_calendar_id,
+        check_company=True,
+        help="The team's working time: service-level clocks count only these hours.",
+    )
+    assign_method = fields.Selection(
+        ASSIGN_METHODS,
+        "Assignment",
+        required=True,
+        default="manual",
+        tracking=True,
+        help="How new tickets without an agent get one.\n"
+        "Round robin: each agent in turn.\n"
+        "Least open tickets: the agent with the fewest open tickets.\n"
+        "By skill: agents carrying the skill the ticket type requires, then the "
+        "fewest open tickets.",
+    )
+    last_assigned_user_id = fields.Many2one("res.users", readonly=True, copy=False)
+    visibility = fields.Selection(
+        [("members", "Team members only"), ("all", "All helpdesk agents")],
+        required=True,
+        default="all",
+        help="Which agents see the team's tickets. Managers see them all.",
+    )
+    ack_template_id = fields.Many2one(
+        "mail.template",
+        "Acknowledgement e-mail",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self.env.ref(
+            "helpdesk_service.mail_template_ticket_ack", raise_if_not_found=False
+        ),
+        help="Sent with the ticket number when a client opens a ticket by e-mail or "
+        "on the portal. Empty: no acknowledgement.",
+    )
+    create_unknown_partner = fields.Boolean(
+        "Create contacts for unknown senders",
+        default=True,
+        help="An e-mail from an address no contact has creates the contact. "
+        "Otherwise the ticket keeps the address only. To refuse such e-mails, "
+        "accept e-mails from known partners only.",
+    )
+    ticket_ids = fields.One2many("helpdesk.ticket", "team_id", "Tickets")
+    open_ticket_count = fields.Integer(compute="_compute_ticket_counts")
+    urgent_ticket_count = fields.Integer(compute="_compute_ticket_counts")
+    unassigned_ticket_count = fields.Integer(compute="_compute_ticket_counts")
+
+    def _compute_ticket_counts(self):
+        Ticket = self.env["helpdesk.ticket"]
+        base = [("team_id", "in", self.ids), ("is_closed", "=", False)]
+        counts = {}
+        for key, extra in (
+            ("open", []),
+            ("urgent", [("priority_effective", ">=", 3)]),
+            ("unassigned", [("user_id", "=", False)]),
+        ):
+            counts[key] = {
+                team.id: count
+                for team, count in Ticket._read_group(
+                    base + extra, ["team_id"], ["__count"]
+                )
+            }
+        for team in self:
+            team.open_ticket_count = counts["open"].get(team.id, 0)
+            team.urgent_ticket_count = counts["urgent"].get(team.id, 0)
+            team.unassigned_ticket_count = counts["unassigned"].get(team.id, 0)
+
+    def _alias_get_creation_values(self):
+        values = super()._alias_get_creation_values()
+        values["alias_model_id"] = self.env["ir.model"]._get("helpdesk.ticket").id
+        if self.id:
+            values["alias_defaults"] = defaults = ast.literal_eval(
+                self.alias_defaults or "{}"
+            )
+            defaults["team_id"] = self.id
+            defaults["company_id"] = self.company_id.id
+        return values
+
+    # ------------------------------------------------------------ assignment
+    def _get_first_stage(self):
+        """The first open stage of the team (or of the shared stages)."""
+        self.ensure_one()
+        if self.stage_ids:
+            return self.stage_ids.sorted("sequence")[:1]
+        return self.env["helpdesk.stage"].search([], limit=1)
+
+    def _get_stage_of_kind(self, kind):
+        self.ensure_one()
+        if self.stage_ids:
+            stages = self.stage_ids.filtered(lambda s: s.kind == kind)
+            return stages.sorted("sequence")[:1]
+        return self.env["helpdesk.stage"].search([("kind", "=", kind)], limit=1)
+
+    def _get_open_ticket_load(self, users):
+        """{user_id: number of open tickets} over every team, in one query."""
+        groups = self.env["helpdesk.ticket"]._read_group(
+            [("user_id", "in", users.ids), ("is_closed", "=", False)],
+            ["user_id"],
+            ["__count"],
+        )
+        load = dict.fromkeys(users.ids, 0)
+        load.update({user.id: count for user, count in groups})
+        return load
+
+    def _assign_users(self, tickets):
+        """Return {ticket: user} for the given unassigned tickets of this team,
+        following the team's assignment method. Batch-friendly: one load query
+        per team, updated in memory as tickets are handed out."""
+        self.ensure_one()
+        members = self.member_ids.filtered(lambda u: u.active).sorted("id")
+        if self.assign_method == "manual" or not members:
+            return {}
+        result = {}
+        if self.assign_method == "round_robin":
+            ids = members.ids
+            last = self.last_assigned_user_id.id
+            index = ids.index(last) + 1 if last in ids else 0
+            for ticket in tickets:
+                result[ticket] = members[index % len(ids)]
+                index += 1
+            self.sudo().last_assigned_user_id = result[tickets[-1]]
+            return result
+        load = self._get_open_ticket_load(members)
+        skills = {}
+        if self.assign_method == "skill":
+            for agent_skill in members.helpdesk_skill_ids:
+                skills[(agent_skill.user_id.id, agent_skill.skill_id.id)] = int(
+                    agent_skill.level
+                )
+        for ticket in tickets:
+            candidates = members
+            skill = ticket.type_id.skill_id
+            if self.assign_method == "skill" and skill:
+                level = int(ticket.type_id.skill_level or 1)
+                skilled = members.filtered(
+                    lambda u, s=skill, lv=level: skills.get((u.id, s.id), 0) >= lv
+                )
+                candidates = skilled or members
+            user = min(candidates, key=lambda u: (load[u.id], u.id))
+            load[user.id] += 1
+            result[ticket] = user
+        return result
+
+    # ------------------------------------------------------------ actions
+    def action_view_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "helpdesk_service.helpdesk_ticket_action"
+        )
+        action["domain"] = [("team_id", "=", self.id)]
+        action["context"] = {
+            "default_team_id": self.id,
+            "search_default_filter_open": 1,
+        }
+        action["display_name"] = self.name
+        return action
+
+    def action_view_unassigned(self):
+        action = self.action_view_tickets()
+        action["context"] = dict(action["context"], search_default_filter_unassigned=1)
+        return action
+
+    def action_view_urgent(self):
+        action = self.action_view_tickets()
+        action["context"] = dict(action["context"], search_default_filter_urgent=1)
+        return action
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        teams = super().create(vals_list)
+        teams._subscribe_members()
+        return teams
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "member_ids" in vals or "user_id" in vals:
+            self._subscribe_members()
+        return res
+
+    def _subscribe_members(self):
+        for team in self:
+            partners = (team.member_ids | team.user_id).partner_id
+            if partners:
+                team.message_subscribe(partner_ids=partners.ids)

@@ -1,0 +1,831 @@
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError, ValidationError
+
+PRIORITIES = [
+    ("0", "Low"),
+    ("1", "Normal"),
+    ("2", "High"),
+    ("3", "Urgent"),
+]
+
+CHANNELS = [
+    ("email", "E-mail"),
+    ("phone", "Phone"),
+    ("portal", "Portal"),
+    ("web", "Web form"),
+    ("internal", "Internal"),
+]
+
+# channels where the client opened the ticket himself: he gets an acknowledgement
+CLIENT_CHANNELS = ("email", "portal", "web")
+
+
+class HelpdeskTicket(models.Model):
+    _name = "helpdesk.ticket"
+    _description = "Helpdesk Ticket"
+    _inherit = [
+        "portal.mixin",
+        "mail.thread.cc",
+        "mail.activity.mixin",
+        "rating.mixin",
+    ]
+    _order = "priority_effective desc, id desc"
+    _rec_names_search = ["ticket_ref", "name", "partner_id.name"]
+    _primary_email = "partner_email"
+    _check_company_auto = True
+
+    ticket_ref = fields.Char(
+        "Number", readonly=True, copy=False, index=True, default=lambda self: "New"
+    )
+    name = fields.Char("Subject", required=True, tracking=True)
+    description = fields.Html(sanitize=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        index=True,
+    )
+    # client
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Contact",
+        tracking=True,
+        index=True,
+        check_company=True,
+        help="The client's contact person who opened the ticket.",
+    )
+    commercial_partner_id = fields.Many2one(
+        "res.partner",
+        "Client",
+        related="partner_id.commercial_partner_id",
+        store=True,
+        index=True,
+    )
+    partner_name = fields.Char(
+        "Contact name", compute="_compute_partner_info", store=True, readonly=False
+    )
+    partner_email = fields.Char(
+        "E-mail", compute="_compute_partner_info", store=True, readonly=False
+    )
+    partner_phone = fields.Char(
+        "Phone", compute="_compute_partner_info", store=True, readonly=False
+    )
+    # dispatching
+    team_id = fields.Many2one(
+        "helpdesk.team", tracking=True, index=True, check_company=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        "Assigned to",
+        tracking=True,
+        index=True,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
+    stage_id = fields.Many2one(
+        "helpdesk.stage",
+        compute="_compute_stage_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        index=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_stage_ids",
+        domain="[('id', 'in', available_stage_ids)]",
+    )
+    available_stage_ids = fields.Many2many(
+        "helpdesk.stage", compute="_compute_available_stage_ids"
+    )
+    stage_kind = fields.Selection(related="stage_id.kind", store=True)
+    is_closed = fields.Boolean(related="stage_id.is_closing", store=True, index=True)
+    priority = fields.Selection(PRIORITIES, default="1", required=True, tracking=True)
+    is_vip = fields.Boolean(
+        "VIP / executive",
+        compute="_compute_is_vip",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="Requests of VIP clients and of executives are served first: "
+        "the effective priority is one level above the ticket's priority.",
+    )
+    priority_effective = fields.Integer(
+        "Effective priority",
+        compute="_compute_priority_effective",
+        store=True,
+        precompute=True,
+        index=True,
+    )
+    type_id = fields.Many2one("helpdesk.ticket.type", index=True)
+    tag_ids = fields.Many2many("helpdesk.ticket.tag", string="Tags")
+    channel = fields.Selection(
+        CHANNELS, required=True, default="internal", index=True, tracking=True
+    )
+    kanban_state = fields.Selection(
+        [("normal", "In progress"), ("done", "Ready"), ("blocked", "Blocked")],
+        default="normal",
+        copy=False,
+    )
+    color = fields.Integer()
+    date_deadline = fields.Datetime("Deadline", tracking=True, index=True)
+    resolution = fields.Html(sanitize=True, copy=False)
+    related_ticket_ids = fields.Many2many(
+        "helpdesk.ticket",
+        "helpdesk_ticket_related_rel",
+        "ticket_id",
+        "related_id",
+        string="Related tickets",
+    )
+    # major incidents
+    is_major_incident = fields.Boolean(tracking=True, index=True)
+    parent_id = fields.Many2one(
+        "helpdesk.ticket",
+        "Major incident",
+        index=True,
+        tracking=True,
+        domain="[('is_major_incident', '=', True), ('id', '!=', id)]",
+        help="The major incident this ticket is one case of.",
+    )
+    child_ids = fields.One2many("helpdesk.ticket", "parent_id", "Linked tickets")
+    child_count = fields.Integer(compute="_compute_child_count")
+    open_child_count = fields.Integer(compute="_compute_child_count")
+    relay_to_children = fields.Boolean(
+        "Relay replies to linked tickets",
+        default=True,
+        help="A public reply posted on the major incident is posted on every open "
+        "linked ticket too, so that all affected clients hear of it at once.",
+    )
+    merged_into_id = fields.Many2one(
+        "helpdesk.ticket", readonly=True, copy=False, index=True
+    )
+    # timeline and derived figures
+    event_ids = fields.One2many("helpdesk.ticket.event", "ticket_id", "Timeline")
+    call_ids = fields.One2many("helpdesk.ticket.call", "ticket_id", "Calls")
+    date_ack = fields.Datetime("Acknowledged on", readonly=True, copy=False)
+    date_first_response = fields.Datetime(
+        "First response on", readonly=True, copy=False
+    )
+    date_resolved = fields.Datetime(
+        "Resolved on", readonly=True, copy=False, index=True
+    )
+    date_closed = fields.Datetime("Closed on", readonly=True, copy=False, index=True)
+    date_last_stage_update = fields.Datetime(
+        "Last stage update", readonly=True, copy=False, default=fields.Datetime.now
+    )
+    reopen_count = fields.Integer("Reopened", readonly=True, copy=False)
+    client_message_count = fields.Integer("Client messages", readonly=True, copy=False)
+    agent_reply_count = fields.Integer("Agent replies", readonly=True, copy=False)
+    call_count = fields.Integer(
+        "Number of calls", compute="_compute_call_count", store=True, compute_sudo=True
+    )
+    contact_count = fields.Integer(
+        "Contacts",
+        compute="_compute_contact_count",
+        store=True,
+        help="Client messages, agents' public replies and phone calls.",
+    )
+    # client history
+    client_ticket_count = fields.Integer(compute="_compute_client_tickets")
+    client_ticket_ids = fields.Many2many(
+        "helpdesk.ticket", compute="_compute_client_tickets", string="Client's tickets"
+    )
+
+    _sql_constraints = [
+        (
+            "ticket_ref_company_uniq",
+            "unique(ticket_ref, company_id)",
+            "The ticket number must be unique per company.",
+        ),
+    ]
+
+    # ------------------------------------------------------------ computes
+    @api.depends("team_id")
+    def _compute_company_id(self):
+        for ticket in self:
+            ticket.company_id = (
+                ticket.team_id.company_id or ticket.company_id or self.env.company
+            )
+
+    @api.depends("partner_id")
+    def _compute_partner_info(self):
+        for ticket in self:
+            if ticket.partner_id:
+                ticket.partner_name = ticket.partner_id.name
+                ticket.partner_email = ticket.partner_id.email
+                ticket.partner_phone = (
+                    ticket.partner_id.phone or ticket.partner_id.mobile
+                )
+            else:
+                ticket.partner_name = ticket.partner_name
+                ticket.partner_email = ticket.partner_email
+                ticket.partner_phone = ticket.partner_phone
+
+    @api.depends("team_id")
+    def _compute_stage_id(self):
+        for ticket in self:
+            team = ticket.team_id
+            if team:
+                if not ticket.stage_id or (
+                    team.stage_ids and ticket.stage_id not in team.stage_ids
+                ):
+                    ticket.stage_id = team._get_first_stage()
+            elif not ticket.stage_id:
+                ticket.stage_id = self.env["helpdesk.stage"].search(
+                    [("team_ids", "=", False)], limit=1
+                ) or self.env["helpdesk.stage"].search([], limit=1)
+
+    @api.depends("team_id")
+    def _compute_available_stage_ids(self):
+        # stages are a short configuration list: a team without stages uses them all
+        all_stages = self.env["helpdesk.stage"].search([])  # pylint: disable=no-search-all
+        for ticket in self:
+            ticket.available_stage_ids = ticket.team_id.stage_ids or all_stages
+
+    @api.depends("partner_id")
+    def _compute_is_vip(self):
+        for ticket in self:
+            partner = ticket.partner_id
+            ticket.is_vip = bool(partner) and (
+                partner.is_helpdesk_vip
+                or partner.commercial_partner_id.is_helpdesk_vip
+                or partner.helpdesk_role == "executive"
+            )
+
+    @api.depends("priority", "is_vip")
+    def _compute_priority_effective(self):
+        for ticket in self:
+            ticket.priority_effective = min(
+                3, int(ticket.priority or 1) + (1 if ticket.is_vip else 0)
+            )
+
+    @api.depends("call_ids")
+    def _compute_call_count(self):
+        counts = {
+            ticket.id: count
+            for ticket, count in self.env["helpdesk.ticket.call"]._read_group(
+                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
+            )
+        }
+        for ticket in self:
+            ticket.call_count = counts.get(ticket.id, 0)
+
+    @api.depends("client_message_count", "agent_reply_count", "call_count")
+    def _compute_contact_count(self):
+        for ticket in self:
+            ticket.contact_count = (
+                ticket.client_message_count
+                + ticket.agent_reply_count
+                + ticket.call_count
+            )
+
+    @api.depends("child_ids.is_closed")
+    def _compute_child_count(self):
+        groups = self._read_group(
+            [("parent_id", "in", self.ids)], ["parent_id", "is_closed"], ["__count"]
+        )
+        total, still_open = {}, {}
+        for parent, closed, count in groups:
+            total[parent.id] = total.get(parent.id, 0) + count
+            if not closed:
+                still_open[parent.id] = count
+        for ticket in self:
+            ticket.child_count = total.get(ticket.id, 0)
+            ticket.open_child_count = still_open.get(ticket.id, 0)
+
+    @api.depends("commercial_partner_id")
+    def _compute_client_tickets(self):
+        clients = self.commercial_partner_id
+        counts = {
+            partner.id: count
+            for partner, count in self._read_group(
+                [("commercial_partner_id", "in", clients.ids)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        }
+        for ticket in self:
+            client = ticket.commercial_partner_id
+            if not client:
+                ticket.client_ticket_count = 0
+                ticket.client_ticket_ids = False
+                continue
+            ticket.client_ticket_count = counts.get(client.id, 0)
+            ticket.client_ticket_ids = self.search(
+                [
+                    ("commercial_partner_id", "=", client.id),
+                    ("id", "!=", ticket.id or 0),
+                ],
+                order="create_date desc, id desc",
+                limit=10,
+            )
+
+    def _compute_access_url(self):  # pylint: disable=missing-return
+        super()._compute_access_url()
+        for ticket in self:
+            ticket.access_url = f"/my/tickets/{ticket.id}"
+
+    @api.depends("ticket_ref", "name")
+    def _compute_display_name(self):
+        for ticket in self:
+            if ticket.ticket_ref and ticket.ticket_ref != "New":
+                ticket.display_name = f"{ticket.ticket_ref} {ticket.name or ''}".strip()
+            else:
+                ticket.display_name = ticket.name or ""
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        team_id = self.env.context.get("default_team_id")
+        if team_id:
+            return stages.search(
+                ["|", ("team_ids", "in", [team_id]), ("team_ids", "=", False)]
+            )
+        return stages.search([])  # pylint: disable=no-search-all
+
+    # ------------------------------------------------------------ constraints
+    @api.constrains("parent_id", "is_major_incident")
+    def _check_parent_id(self):
+        for ticket in self:
+            if not ticket.parent_id:
+                continue
+            if ticket.parent_id == ticket:
+                raise ValidationError(
+                    self.env._(
+                        "A ticket cannot be linked to itself as a major incident."
+                    )
+                )
+            if not ticket.parent_id.is_major_incident:
+                raise ValidationError(
+                    self.env._(
+                        "%(ticket)s can only be linked to a major incident: "
+                        "mark %(parent)s as a major incident first.",
+                        ticket=ticket.display_name,
+                        parent=ticket.parent_id.display_name,
+                    )
+                )
+            if ticket.is_major_incident:
+                raise ValidationError(
+                    self.env._(
+                        "%(ticket)s is a major incident itself and cannot be linked "
+                        "to another one.",
+                        ticket=ticket.display_name,
+                    )
+                )
+
+    @api.constrains("is_major_incident")
+    def _check_major_incident_children(self):
+        for ticket in self:
+            if not ticket.is_major_incident and ticket.child_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(ticket)s still has %(count)s linked tickets: unlink them "
+                        "before it stops being a major incident.",
+                        ticket=ticket.display_name,
+                        count=len(ticket.child_ids),
+                    )
+                )
+
+    # ------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        Sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            if vals.get("ticket_ref", "New") == "New":
+                company_id = vals.get("company_id")
+                seq = Sequence.with_company(company_id) if company_id else Sequence
+                vals["ticket_ref"] = seq.next_by_code("helpdesk.ticket") or "New"
+            if "channel" not in vals and self.env.context.get("helpdesk_channel"):
+                vals["channel"] = self.env.context["helpdesk_channel"]
+        tickets = super().create(vals_list)
+        now = fields.Datetime.now()
+        events = [
+            tickets._prepare_event_vals(ticket, "received", date=now)
+            for ticket in tickets
+        ]
+        events += tickets._auto_assign(now)
+        self.env["helpdesk.ticket.event"].sudo().create(events)
+        for partner, partner_tickets in (
+            tickets.filtered("partner_id").grouped("partner_id").items()
+        ):
+            partner_tickets.message_subscribe(partner_ids=partner.ids)
+        tickets._send_acknowledgement()
+        return tickets
+
+    def write(self, vals):
+        tracked = {"stage_id", "user_id", "priority", "is_vip"} & set(vals)
+        before = {}
+        if tracked:
+            before = {
+                ticket.id: (
+                    ticket.stage_id,
+                    ticket.user_id,
+                    ticket.priority,
+                    ticket.priority_effective,
+                )
+                for ticket in self
+            }
+        if "stage_id" in vals:
+            vals.setdefault("date_last_stage_update", fields.Datetime.now())
+            stage = self.env["helpdesk.stage"].browse(vals["stage_id"])
+            if stage.kind == "closed":
+                vals.setdefault("date_closed", fields.Datetime.now())
+        res = super().write(vals)
+        if tracked:
+            self._log_changes(before)
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_with_history(self):
+        for ticket in self:
+            if ticket.contact_count or ticket.stage_kind not in ("new", False):
+                raise UserError(
+                    self.env._(
+                        "%(ticket)s has a history with the client and cannot be "
+                        "deleted: archive it instead.",
+                        ticket=ticket.display_name,
+                    )
+                )
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        for ticket, vals in zip(self, vals_list, strict=True):
+            vals.setdefault("name", self.env._("%s (copy)", ticket.name))
+        return vals_list
+
+    # ------------------------------------------------------------ timeline
+    def _prepare_event_vals(self, ticket, event_type, **kw):
+        vals = {
+            "ticket_id": ticket.id,
+            "event_type": event_type,
+            "date": kw.pop("date", None) or fields.Datetime.now(),
+            "user_id": kw.pop("user_id", self.env.uid),
+            "team_id": ticket.team_id.id,
+            "stage_id": ticket.stage_id.id,
+            "agent_id": ticket.user_id.id,
+        }
+        vals.update(kw)
+        return vals
+
+    def _auto_assign(self, now):
+        """Give an agent to the unassigned tickets of teams that assign
+        automatically. Returns the timeline rows to create."""
+        events = []
+        unassigned = self.filtered(
+            lambda t: not t.user_id and t.team_id.assign_method not in (False, "manual")
+        )
+        for team, tickets in unassigned.grouped("team_id").items():
+            assignment = team._assign_users(tickets)
+            by_user = {}
+            for ticket, user in assignment.items():
+                by_user.setdefault(user, self.browse())
+                by_user[user] |= ticket
+            for user, user_tickets in by_user.items():
+                # plain super().write: the timeline rows are built here, in batch
+                super(HelpdeskTicket, user_tickets).write({"user_id": user.id})
+                events += [
+                    self._prepare_event_vals(
+                        t,
+                        "assigned",
+                        date=now,
+                        new_value=user.name,
+                        note=self.env._(
+                            "Assigned automatically (%(method)s)",
+                            method=team.assign_method,
+                        ),
+                    )
+                    for t in user_tickets
+                ]
+        return events
+
+    def _log_changes(self, before):
+        """Timeline rows and derived dates after a write of tracked fields."""
+        now = fields.Datetime.now()
+        events = []
+        reopened = self.browse()
+        for ticket in self:
+            old_stage, old_user, old_priority, old_effective = before[ticket.id]
+            stage = ticket.stage_id
+            if stage != old_stage:
+                events += ticket._stage_change_events(old_stage, now)
+                if old_stage.is_closing and not stage.is_closing:
+                    reopened |= ticket
+            if ticket.user_id != old_user:
+                events.append(
+                    self._prepare_event_vals(
+                        ticket,
+                        "reassigned" if old_user else "assigned",
+                        date=now,
+                        old_value=old_user.name or False,
+                        new_value=ticket.user_id.name or False,
+                    )
+                )
+            if (
+                ticket.priority != old_priority
+                or ticket.priority_effective != old_effective
+            ):
+                labels = dict(PRIORITIES)
+                events.append(
+                    self._prepare_event_vals(
+                        ticket,
+                        "priority",
+                        date=now,
+                        old_value=labels.get(old_priority),
+                        new_value=labels.get(ticket.priority),
+                        note=self.env._(
+                            "Effective priority %(old)s → %(new)s",
+                            old=old_effective,
+                            new=ticket.priority_effective,
+                        ),
+                    )
+                )
+        if events:
+            self.env["helpdesk.ticket.event"].sudo().create(events)
+        # derived dates: one UPDATE per group of identical values
+        to_ack = self.filtered(
+            lambda t: (
+                not t.date_ack
+                and t.stage_id != before[t.id][0]
+                and t.stage_kind != "new"
+            )
+        )
+        if to_ack:
+            super(HelpdeskTicket, to_ack).write({"date_ack": now})
+        resolved = self.filtered(
+            lambda t: t.stage_kind == "resolved" and before[t.id][0].kind != "resolved"
+        )
+        if resolved:
+            super(HelpdeskTicket, resolved).write({"date_resolved": now})
+        for ticket in reopened:
+            super(HelpdeskTicket, ticket).write(
+                {
+                    "reopen_count": ticket.reopen_count + 1,
+                    "date_resolved": False,
+                    "date_closed": False,
+                }
+            )
+        return True
+
+    def _stage_change_events(self, old_stage, now):
+        self.ensure_one()
+        stage = self.stage_id
+        kind_event = {
+            "in_progress": "work_started",
+            "waiting": "waiting",
+            "resolved": "resolved",
+            "closed": "closed",
+        }
+        events = []
+        if old_stage.is_closing and not stage.is_closing:
+            event_type = "reopened"
+        elif stage.kind == "in_progress" and old_stage.kind == "waiting":
+            event_type = "stage"
+        else:
+            event_type = kind_event.get(stage.kind, "stage")
+        if stage.kind != "new" and not self.date_ack:
+            events.append(self._prepare_event_vals(self, "acknowledged", date=now))
+        events.append(
+            self._prepare_event_vals(
+                self,
+                event_type,
+                date=now,
+                old_value=old_stage.name,
+                new_value=stage.name,
+            )
+        )
+        return events
+
+    # ------------------------------------------------------------ mail
+    def _send_acknowledgement(self):
+        """Tell the client his request is registered, with its number. Tickets
+        of known contacts get it in their conversation; tickets kept with an
+        address only get a plain e-mail, so that no contact is created."""
+        to_ack = self.filtered(
+            lambda t: (
+                t.channel in CLIENT_CHANNELS
+                and t.team_id.ack_template_id
+                and (t.partner_id.email or t.partner_email)
+            )
+        )
+        for ticket in to_ack.filtered("partner_id"):
+            ticket.with_context(helpdesk_no_contact=True).message_post_with_source(
+                ticket.team_id.ack_template_id,
+                subtype_xmlid="mail.mt_comment",
+                message_type="auto_comment",
+            )
+        for template, tickets in (
+            (to_ack - to_ack.filtered("partner_id"))
+            .grouped(lambda t: t.team_id.ack_template_id)
+            .items()
+        ):
+            template.send_mail_batch(tickets.ids)
+
+    def _track_template(self, changes):
+        res = super()._track_template(changes)
+        ticket = self[0]
+        if "stage_id" in changes and ticket.stage_id.template_id:
+            res["stage_id"] = (
+                ticket.stage_id.template_id,
+                {
+                    "auto_delete_keep_log": False,
+                    "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(
+                        "mail.mt_note"
+                    ),
+                    "email_layout_xmlid": "mail.mail_notification_light",
+                },
+            )
+        return res
+
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "stage_id" in init_values:
+            return self.env.ref("helpdesk_service.mt_ticket_stage")
+        return super()._track_subtype(init_values)
+
+    def _creation_subtype(self):
+        return self.env.ref("helpdesk_service.mt_ticket_new")
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A ticket from an e-mail sent to a team's alias."""
+        values = dict(custom_values or {})
+        team = self.env["helpdesk.team"].browse(values.get("team_id"))
+        if not msg_dict.get("author_id") and msg_dict.get("email_from"):
+            name, email = tools.parse_contact_from_email(msg_dict["email_from"])
+            if team.create_unknown_partner and email:
+                msg_dict["author_id"] = (
+                    self.env["res.partner"]
+                    .sudo()
+                    .create({"name": name or email, "email": email})
+                    .id
+                )
+            else:
+                values.setdefault("partner_email", email or msg_dict["email_from"])
+                values.setdefault("partner_name", name or email)
+        values.setdefault("name", msg_dict.get("subject") or self.env._("No subject"))
+        values.setdefault("description", msg_dict.get("body"))
+        values.setdefault("channel", "email")
+        if msg_dict.get("author_id"):
+            values.setdefault("partner_id", msg_dict["author_id"])
+        return super(
+            HelpdeskTicket, self.with_context(mail_create_nolog=True)
+        ).message_new(msg_dict, custom_values=values)
+
+    def _message_post_after_hook(self, message, msg_values):
+        res = super()._message_post_after_hook(message, msg_values)
+        if self.env.context.get("helpdesk_no_contact") or len(self) != 1:
+            return res
+        if message.message_type not in ("comment", "email"):
+            return res
+        if not message.subtype_id or message.subtype_id.internal:
+            return res  # internal notes are not contacts with the client
+        author = message.author_id
+        is_agent = bool(author.user_ids.filtered(lambda u: not u.share))
+        if is_agent:
+            self._on_agent_reply(message)
+        else:
+            self._on_client_message(message)
+        return res
+
+    def _on_agent_reply(self, message):
+        self.ensure_one()
+        now = fields.Datetime.now()
+        vals = {"agent_reply_count": self.agent_reply_count + 1}
+        events = []
+        if not self.date_ack:
+            vals["date_ack"] = now
+            events.append(self._prepare_event_vals(self, "acknowledged", date=now))
+        event_type = "reply"
+        if not self.date_first_response:
+            vals["date_first_response"] = now
+            event_type = "first_reply"
+        events.append(
+            self._prepare_event_vals(
+                self,
+                event_type,
+                date=now,
+                message_id=message.id,
+                author_id=message.author_id.id,
+            )
+        )
+        super().write(vals)
+        self.env["helpdesk.ticket.event"].sudo().create(events)
+        if self.is_major_incident and self.relay_to_children:
+            self._relay_to_children(message)
+        return True
+
+    def _on_client_message(self, message):
+        self.ensure_one()
+        super().write({"client_message_count": self.client_message_count + 1})
+        self.env["helpdesk.ticket.event"].sudo().create(
+            self._prepare_event_vals(
+                self,
+                "client_message",
+                message_id=message.id,
+                author_id=message.author_id.id,
+                user_id=message.author_id.user_ids[:1].id or False,
+            )
+        )
+        if self.stage_kind == "waiting" and self.team_id:
+            stage = self.team_id._get_stage_of_kind("in_progress")
+            if stage:
+                self.sudo().stage_id = stage
+        return True
+
+    def _relay_to_children(self, message):
+        """Post a major incident's public reply on its open linked tickets."""
+        children = self.child_ids.filtered(lambda t: not t.is_closed)
+        for child in children:
+            child.message_post(
+                body=message.body,
+                subject=message.subject,
+                author_id=message.author_id.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                attachment_ids=message.attachment_ids.copy(
+                    {"res_model": child._name, "res_id": child.id}
+                ).ids
+                if message.attachment_ids
+                else [],
+            )
+
+    def _rating_get_partner(self):
+        return self.partner_id or super()._rating_get_partner()
+
+    # ------------------------------------------------------------ actions
+    def action_acknowledge(self):
+        """The agent takes note of the ticket: the acknowledgement clock stops."""
+        todo = self.filtered(lambda t: not t.date_ack)
+        if not todo:
+            raise UserError(self.env._("These tickets are already acknowledged."))
+        now = fields.Datetime.now()
+        vals = {"date_ack": now}
+        super(HelpdeskTicket, todo).write(vals)
+        todo.filtered(lambda t: not t.user_id).write({"user_id": self.env.uid})
+        self.env["helpdesk.ticket.event"].sudo().create(
+            [self._prepare_event_vals(t, "acknowledged", date=now) for t in todo]
+        )
+        return True
+
+    def action_assign_to_me(self):
+        self.write({"user_id": self.env.uid})
+        return True
+
+    def action_start(self):
+        for ticket in self:
+            stage = (
+                ticket.team_id._get_stage_of_kind("in_progress")
+                if ticket.team_id
+                else self.env["helpdesk.stage"].search(
+                    [("kind", "=", "in_progress")], limit=1
+                )
+            )
+            if not stage:
+                raise UserError(
+                    self.env._(
+                        "The team of %(ticket)s has no 'In progress' stage.",
+                        ticket=ticket.display_name,
+                    )
+                )
+            ticket.stage_id = stage
+        return True
+
+    def action_close(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Resolve %(ticket)s", ticket=self.ticket_ref),
+            "res_model": "helpdesk.ticket.close",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
+
+    def action_open_client_tickets(self):
+        self.ensure_one()
+        return self.commercial_partner_id.action_open_helpdesk_tickets()
+
+    def action_open_children(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "helpdesk_service.helpdesk_ticket_action"
+        )
+        action.update(
+            domain=[("parent_id", "=", self.id)],
+            context={"default_parent_id": self.id, "default_team_id": self.team_id.id},
+            display_name=self.env._("Linked to %(ticket)s", ticket=self.ticket_ref),
+        )
+        return action
+
+    def action_merge(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Merge tickets"),
+            "res_model": "helpdesk.ticket.merge",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_ids": self.ids, "active_model": self._name},
+        }

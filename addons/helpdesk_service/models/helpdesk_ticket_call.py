@@ -1,0 +1,88 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class HelpdeskTicketCall(models.Model):
+    """A phone call about a ticket: when it rang, when it was picked up, when it
+    ended, so that pickup time and call duration are measurable."""
+
+    _name = "helpdesk.ticket.call"
+    _description = "Helpdesk Phone Call"
+    _order = "date_start desc, id desc"
+    _rec_name = "phone"
+
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
+    direction = fields.Selection(
+        [("in", "Incoming"), ("out", "Outgoing")], required=True, default="in"
+    )
+    phone = fields.Char("Number")
+    user_id = fields.Many2one(
+        "res.users", "Agent", index=True, default=lambda self: self.env.user
+    )
+    date_start = fields.Datetime("Rang at", required=True, default=fields.Datetime.now)
+    date_answer = fields.Datetime("Answered at")
+    date_end = fields.Datetime("Ended at")
+    recording_url = fields.Char("Recording")
+    note = fields.Text()
+    pickup_seconds = fields.Integer(
+        "Pickup time (s)", compute="_compute_durations", store=True, aggregator="avg"
+    )
+    duration_seconds = fields.Integer(
+        "Duration (s)", compute="_compute_durations", store=True, aggregator="avg"
+    )
+    is_missed = fields.Boolean(compute="_compute_durations", store=True)
+
+    @api.depends("date_start", "date_answer", "date_end")
+    def _compute_durations(self):
+        for call in self:
+            start, answer, end = call.date_start, call.date_answer, call.date_end
+            call.pickup_seconds = (
+                int((answer - start).total_seconds()) if start and answer else 0
+            )
+            call.duration_seconds = (
+                int((end - answer).total_seconds()) if answer and end else 0
+            )
+            call.is_missed = bool(end and not answer)
+
+    @api.constrains("date_start", "date_answer", "date_end")
+    def _check_dates(self):
+        for call in self:
+            if call.date_answer and call.date_answer < call.date_start:
+                raise ValidationError(
+                    self.env._("A call cannot be answered before it rang.")
+                )
+            if call.date_end and call.date_end < (call.date_answer or call.date_start):
+                raise ValidationError(
+                    self.env._("A call cannot end before it rang or was answered.")
+                )
+
+    @api.constrains("recording_url")
+    def _check_recording_url(self):
+        for call in self:
+            url = call.recording_url
+            if url and not url.lower().startswith(("http://", "https://")):
+                raise ValidationError(
+                    self.env._("The recording link must be an http(s) address.")
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        calls = super().create(vals_list)
+        Ticket = self.env["helpdesk.ticket"]
+        self.env["helpdesk.ticket.event"].sudo().create(
+            [
+                Ticket._prepare_event_vals(
+                    call.ticket_id,
+                    "call",
+                    date=call.date_start,
+                    user_id=call.user_id.id,
+                    new_value=call.phone,
+                    note=dict(self._fields["direction"].selection)[call.direction],
+                )
+                for call in calls
+            ]
+        )
+        return calls

@@ -1,0 +1,130 @@
+from odoo.tests import new_test_user
+
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
+
+
+class HelpdeskCommonMixin:
+    """Shared fixtures: two teams, agents, a manager and a client company."""
+
+    @classmethod
+    def _setup_helpdesk(cls):
+        cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
+        env = cls.env
+        cls.stage_new = env.ref("helpdesk_service.helpdesk_stage_new")
+        cls.stage_progress = env.ref("helpdesk_service.helpdesk_stage_in_progress")
+        cls.stage_waiting = env.ref("helpdesk_service.helpdesk_stage_waiting")
+        cls.stage_resolved = env.ref("helpdesk_service.helpdesk_stage_resolved")
+        cls.stage_closed = env.ref("helpdesk_service.helpdesk_stage_closed")
+        stages = (
+            cls.stage_new
+            | cls.stage_progress
+            | cls.stage_waiting
+            | cls.stage_resolved
+            | cls.stage_closed
+        )
+        cls.manager = new_test_user(
+            env,
+            login="hd_manager",
+            name="Helpdesk Manager",
+            email="hd.manager@example.com",
+            groups="base.group_user,helpdesk_service.group_helpdesk_manager",
+        )
+        cls.agent_a = new_test_user(
+            env,
+            login="hd_agent_a",
+            name="Agent A",
+            email="agent.a@example.com",
+            groups="base.group_user,helpdesk_service.group_helpdesk_user",
+        )
+        cls.agent_b = new_test_user(
+            env,
+            login="hd_agent_b",
+            name="Agent B",
+            email="agent.b@example.com",
+            groups="base.group_user,helpdesk_service.group_helpdesk_user",
+        )
+        cls.agent_c = new_test_user(
+            env,
+            login="hd_agent_c",
+            name="Agent C",
+            email="agent.c@example.com",
+            groups="base.group_user,helpdesk_service.group_helpdesk_user",
+        )
+        cls.team = env["helpdesk.team"].create(
+            {
+                "name": "Test Desk",
+                "user_id": cls.manager.id,
+                "member_ids": [(6, 0, (cls.agent_a | cls.agent_b).ids)],
+                "stage_ids": [(6, 0, stages.ids)],
+                "visibility": "all",
+            }
+        )
+        cls.team_private = env["helpdesk.team"].create(
+            {
+                "name": "Private Desk",
+                "member_ids": [(6, 0, cls.agent_c.ids)],
+                "stage_ids": [(6, 0, stages.ids)],
+                "visibility": "members",
+            }
+        )
+        cls.client = env["res.partner"].create(
+            {
+                "name": "Acme Clients Ltd",
+                "is_company": True,
+                "email": "office@acme.example.com",
+            }
+        )
+        cls.contact = env["res.partner"].create(
+            {
+                "name": "John Client",
+                "parent_id": cls.client.id,
+                "email": "john@acme.example.com",
+                "phone": "+1 555 1000",
+            }
+        )
+        cls.executive = env["res.partner"].create(
+            {
+                "name": "Jane Boss",
+                "parent_id": cls.client.id,
+                "email": "jane@acme.example.com",
+                "helpdesk_role": "executive",
+            }
+        )
+        cls.other_client = env["res.partner"].create(
+            {
+                "name": "Other Client Inc",
+                "is_company": True,
+                "email": "hq@other.example.com",
+            }
+        )
+        cls.Ticket = env["helpdesk.ticket"]
+
+    def _ticket(self, **vals):
+        values = {
+            "name": "Printer does not print",
+            "partner_id": self.contact.id,
+            "team_id": self.team.id,
+        }
+        values.update(vals)
+        return self.Ticket.create(values)
+
+    def _events(self, ticket, event_type=None):
+        events = ticket.event_ids
+        if event_type:
+            events = events.filtered(lambda e: e.event_type == event_type)
+        return events
+
+    def _post_as(self, ticket, user=None, partner=None, internal=False, body="Hello"):
+        """Post a message as an agent (user) or as the client (partner)."""
+        if user:
+            return ticket.with_user(user).message_post(
+                body=body,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note" if internal else "mail.mt_comment",
+            )
+        return ticket.sudo().message_post(
+            body=body,
+            author_id=partner.id,
+            message_type="email",
+            subtype_xmlid="mail.mt_comment",
+        )

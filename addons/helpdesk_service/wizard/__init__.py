@@ -1,0 +1,2 @@
+from . import helpdesk_ticket_close
+from . import helpdesk_ticket_merge
