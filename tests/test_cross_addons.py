@@ -8,6 +8,7 @@ class TestInstalledSuite(TransactionCase):
     test_tags = {"standard", "post_install"}
     test_module = "helpdesk_suite"
     test_sequence = 0
+
     def test_three_addons_installed(self):
         modules = self.env["ir.module.module"].search(
             [("name", "in", ["helpdesk_service", "helpdesk_billing", "helpdesk_field"])]

@@ -177,6 +177,13 @@ class HelpdeskTicket(models.Model):
     date_last_stage_update = fields.Datetime(
         "Last stage update", readonly=True, copy=False, default=fields.Datetime.now
     )
+    date_last_contact = fields.Datetime(
+        "Last contact",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Last client message, public reply or phone call.",
+    )
     reopen_count = fields.Integer("Reopened", readonly=True, copy=False)
     client_message_count = fields.Integer("Client messages", readonly=True, copy=False)
     agent_reply_count = fields.Integer("Agent replies", readonly=True, copy=False)
@@ -347,6 +354,21 @@ class HelpdeskTicket(models.Model):
         return stages.search([])  # pylint: disable=no-search-all
 
     # ------------------------------------------------------------ constraints
+    @api.constrains("stage_id", "team_id")
+    def _check_stage_team(self):
+        for ticket in self:
+            team = ticket.team_id
+            if team.stage_ids and ticket.stage_id not in team.stage_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Stage %(stage)s is not used by team %(team)s: choose one of "
+                        "its stages (%(stages)s).",
+                        stage=ticket.stage_id.name,
+                        team=team.name,
+                        stages=", ".join(team.stage_ids.mapped("name")),
+                    )
+                )
+
     @api.constrains("parent_id", "is_major_incident")
     def _check_parent_id(self):
         for ticket in self:
@@ -693,7 +715,10 @@ class HelpdeskTicket(models.Model):
     def _on_agent_reply(self, message):
         self.ensure_one()
         now = fields.Datetime.now()
-        vals = {"agent_reply_count": self.agent_reply_count + 1}
+        vals = {
+            "agent_reply_count": self.agent_reply_count + 1,
+            "date_last_contact": now,
+        }
         events = []
         if not self.date_ack:
             vals["date_ack"] = now
@@ -719,7 +744,12 @@ class HelpdeskTicket(models.Model):
 
     def _on_client_message(self, message):
         self.ensure_one()
-        super().write({"client_message_count": self.client_message_count + 1})
+        super().write(
+            {
+                "client_message_count": self.client_message_count + 1,
+                "date_last_contact": fields.Datetime.now(),
+            }
+        )
         self.env["helpdesk.ticket.event"].sudo().create(
             self._prepare_event_vals(
                 self,

@@ -72,6 +72,10 @@ class HelpdeskTicketCall(models.Model):
     def create(self, vals_list):
         calls = super().create(vals_list)
         Ticket = self.env["helpdesk.ticket"]
+        for ticket, ticket_calls in calls.grouped("ticket_id").items():
+            last = max(ticket_calls.mapped("date_start"))
+            if not ticket.date_last_contact or ticket.date_last_contact < last:
+                ticket.sudo().date_last_contact = last
         self.env["helpdesk.ticket.event"].sudo().create(
             [
                 Ticket._prepare_event_vals(

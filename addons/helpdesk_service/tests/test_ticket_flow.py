@@ -138,7 +138,9 @@ class TestTicketFlow(HelpdeskCommonMixin, TransactionCase):
         self.assertEqual(self._events(ticket, "first_reply").user_id, self.agent_a)
         self._post_as(ticket, user=self.agent_b, body="Update: part ordered")
         self.assertEqual(len(self._events(ticket, "reply")), 1)
-        self._post_as(ticket, partner=self.contact, body="Thanks")
+        with freeze_time("2026-03-02 10:30:00"):
+            self._post_as(ticket, partner=self.contact, body="Thanks")
+        self.assertEqual(ticket.date_last_contact, datetime(2026, 3, 2, 10, 30))
         start = datetime(2026, 3, 2, 10, 0)
         call = self.env["helpdesk.ticket.call"].create(
             {
@@ -149,6 +151,11 @@ class TestTicketFlow(HelpdeskCommonMixin, TransactionCase):
                 "date_end": start + timedelta(minutes=5, seconds=12),
                 "user_id": self.agent_b.id,
             }
+        )
+        self.assertEqual(
+            ticket.date_last_contact,
+            datetime(2026, 3, 2, 10, 30),
+            "a call logged afterwards for an earlier time is not the last contact",
         )
         self.assertEqual(call.pickup_seconds, 12)
         self.assertEqual(call.duration_seconds, 300)
@@ -188,6 +195,16 @@ class TestTicketFlow(HelpdeskCommonMixin, TransactionCase):
         ticket.user_id = self.agent_b
         event = self._events(ticket, "reassigned")
         self.assertEqual((event.old_value, event.new_value), ("Agent A", "Agent B"))
+
+    def test_stage_must_belong_to_the_team(self):
+        other_stage = self.env["helpdesk.stage"].create({"name": "Other team only"})
+        ticket = self._ticket()
+        with self.assertRaises(ValidationError) as error:
+            ticket.stage_id = other_stage
+        self.assertIn("is not used by team Test Desk", str(error.exception))
+        # tickets without a team may use any stage
+        loose = self.Ticket.create({"name": "No team", "stage_id": other_stage.id})
+        self.assertEqual(loose.stage_id, other_stage)
 
     def test_timeline_is_read_only(self):
         ticket = self._ticket()
