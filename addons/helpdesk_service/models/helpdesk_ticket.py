@@ -128,6 +128,7 @@ class HelpdeskTicket(models.Model):
     )
     kanban_state = fields.Selection(
         [("normal", "In progress"), ("done", "Ready"), ("blocked", "Blocked")],
+        string="Status",
         default="normal",
         copy=False,
     )
@@ -428,6 +429,15 @@ class HelpdeskTicket(models.Model):
             tickets._prepare_event_vals(ticket, "received", date=now)
             for ticket in tickets
         ]
+        # a ticket created beyond 'New' (an agent logging a call he is handling)
+        # is acknowledged at once
+        handled = tickets.filtered(lambda t: t.stage_kind not in ("new", False))
+        if handled:
+            super(HelpdeskTicket, handled).write({"date_ack": now})
+            events += [
+                tickets._prepare_event_vals(ticket, "acknowledged", date=now)
+                for ticket in handled
+            ]
         events += tickets._auto_assign(now)
         self.env["helpdesk.ticket.event"].sudo().create(events)
         for partner, partner_tickets in (

@@ -196,6 +196,15 @@ class TestTicketFlow(HelpdeskCommonMixin, TransactionCase):
         event = self._events(ticket, "reassigned")
         self.assertEqual((event.old_value, event.new_value), ("Agent A", "Agent B"))
 
+    def test_ticket_created_in_progress_is_acknowledged(self):
+        with freeze_time("2026-03-02 09:00:00"):
+            ticket = self._ticket(stage_id=self.stage_progress.id, channel="phone")
+        self.assertEqual(ticket.date_ack, datetime(2026, 3, 2, 9, 0))
+        self.assertEqual(
+            self._events(ticket).sorted("id").mapped("event_type"),
+            ["received", "acknowledged"],
+        )
+
     def test_stage_must_belong_to_the_team(self):
         other_stage = self.env["helpdesk.stage"].create({"name": "Other team only"})
         ticket = self._ticket()
