@@ -9,3 +9,5 @@ from . import helpdesk_ticket_event
 from . import helpdesk_ticket_call
 from . import res_partner
 from . import res_users
+from . import helpdesk_sla
+from . import helpdesk_ticket_sla

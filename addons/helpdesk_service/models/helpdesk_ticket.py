@@ -1,6 +1,8 @@
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
+from .sla_clock import TARGET_DATE_FIELD, SlaClock
+
 PRIORITIES = [
     ("0", "Low"),
     ("1", "Normal"),
@@ -15,6 +17,17 @@ CHANNELS = [
     ("web", "Web form"),
     ("internal", "Internal"),
 ]
+
+# changes that move service-level deadlines
+SLA_TRIGGER_FIELDS = {
+    "team_id",
+    "type_id",
+    "priority",
+    "is_vip",
+    "partner_id",
+    "stage_id",
+    "company_id",
+}
 
 # channels where the client opened the ticket himself: he gets an acknowledgement
 CLIENT_CHANNELS = ("email", "portal", "web")
@@ -38,6 +51,14 @@ class HelpdeskTicket(models.Model):
         "Number", readonly=True, copy=False, index=True, default=lambda self: "New"
     )
     name = fields.Char("Subject", required=True, tracking=True)
+    date_received = fields.Datetime(
+        "Received on",
+        required=True,
+        index=True,
+        copy=False,
+        default=fields.Datetime.now,
+        help="When the request arrived: the start of every service-level clock.",
+    )
     description = fields.Html(sanitize=True)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
@@ -197,6 +218,75 @@ class HelpdeskTicket(models.Model):
         store=True,
         help="Client messages, agents' public replies and phone calls.",
     )
+    # service level
+    sla_id = fields.Many2one(
+        "helpdesk.sla",
+        "SLA policy",
+        compute="_compute_sla_id",
+        store=True,
+        index=True,
+        help="The first policy, by sequence, that covers the ticket's team, type, "
+        "effective priority and client.",
+    )
+    sla_line_ids = fields.One2many("helpdesk.ticket.sla", "ticket_id", "SLA targets")
+    sla_deadline = fields.Datetime(
+        "SLA deadline",
+        compute="_compute_sla_summary",
+        store=True,
+        index=True,
+        help="The nearest deadline of the targets still running.",
+    )
+    sla_status = fields.Selection(
+        [("ongoing", "Ongoing"), ("met", "Met"), ("failed", "Failed")],
+        "SLA status",
+        compute="_compute_sla_summary",
+        store=True,
+        index=True,
+    )
+    sla_failed = fields.Boolean(
+        "SLA failed", compute="_compute_sla_summary", store=True, index=True
+    )
+    date_eta = fields.Datetime(
+        "ETA",
+        tracking=True,
+        copy=False,
+        help="When the agent expects the request to be solved; given to the client "
+        "with the first report.",
+    )
+    # KPIs: wall-clock and working time from arrival
+    time_ack_minutes = fields.Float(
+        "Time to acknowledge (min)",
+        compute="_compute_kpi_wall",
+        store=True,
+        aggregator="avg",
+    )
+    time_report_minutes = fields.Float(
+        "Time to first report (min)",
+        compute="_compute_kpi_wall",
+        store=True,
+        aggregator="avg",
+    )
+    time_resolve_hours = fields.Float(
+        "Time to resolve (h)",
+        compute="_compute_kpi_wall",
+        store=True,
+        aggregator="avg",
+    )
+    time_ack_work_minutes = fields.Float(
+        "Working time to acknowledge (min)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+    )
+    time_report_work_minutes = fields.Float(
+        "Working time to first report (min)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+    )
+    time_resolve_work_hours = fields.Float(
+        "Working time to resolve (h)", readonly=True, copy=False, aggregator="avg"
+    )
     # client history
     client_ticket_count = fields.Integer(compute="_compute_client_tickets")
     client_ticket_ids = fields.Many2many(
@@ -271,6 +361,47 @@ class HelpdeskTicket(models.Model):
                 3, int(ticket.priority or 1) + (1 if ticket.is_vip else 0)
             )
 
+    @api.depends("team_id", "type_id", "priority_effective", "partner_id", "company_id")
+    def _compute_sla_id(self):
+        Sla = self.env["helpdesk.sla"]
+        policies = Sla.search([])  # pylint: disable=no-search-all
+        for ticket in self:
+            ticket.sla_id = Sla._get_policy(ticket, policies)
+
+    @api.depends("sla_line_ids.status", "sla_line_ids.deadline")
+    def _compute_sla_summary(self):
+        for ticket in self:
+            lines = ticket.sla_line_ids
+            statuses = set(lines.mapped("status"))
+            running = lines.filtered(lambda line: line.status == "ongoing")
+            deadlines = [d for d in running.mapped("deadline") if d]
+            ticket.sla_deadline = min(deadlines) if deadlines else False
+            ticket.sla_failed = "failed" in statuses
+            if "failed" in statuses:
+                ticket.sla_status = "failed"
+            elif "ongoing" in statuses:
+                ticket.sla_status = "ongoing"
+            elif statuses:
+                ticket.sla_status = "met"
+            else:
+                ticket.sla_status = False
+
+    @api.depends("date_received", "date_ack", "date_first_response", "date_resolved")
+    def _compute_kpi_wall(self):
+        for ticket in self:
+            start = ticket.date_received
+
+            def minutes(end, start=start):
+                return (
+                    round((end - start).total_seconds() / 60, 2)
+                    if start and end
+                    else 0.0
+                )
+
+            ticket.time_ack_minutes = minutes(ticket.date_ack)
+            ticket.time_report_minutes = minutes(ticket.date_first_response)
+            ticket.time_resolve_hours = round(minutes(ticket.date_resolved) / 60, 3)
+
     @api.depends("call_ids")
     def _compute_call_count(self):
         counts = {
@@ -328,7 +459,7 @@ class HelpdeskTicket(models.Model):
                     ("commercial_partner_id", "=", client.id),
                     ("id", "!=", ticket.id or 0),
                 ],
-                order="create_date desc, id desc",
+                order="date_received desc, id desc",
                 limit=10,
             )
 
@@ -440,6 +571,7 @@ class HelpdeskTicket(models.Model):
             ]
         events += tickets._auto_assign(now)
         self.env["helpdesk.ticket.event"].sudo().create(events)
+        tickets._sla_sync(now)
         for partner, partner_tickets in (
             tickets.filtered("partner_id").grouped("partner_id").items()
         ):
@@ -468,6 +600,8 @@ class HelpdeskTicket(models.Model):
         res = super().write(vals)
         if tracked:
             self._log_changes(before)
+        if SLA_TRIGGER_FIELDS & set(vals):
+            self._sla_sync()
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -587,7 +721,9 @@ class HelpdeskTicket(models.Model):
         if to_ack:
             super(HelpdeskTicket, to_ack).write({"date_ack": now})
         resolved = self.filtered(
-            lambda t: t.stage_kind == "resolved" and before[t.id][0].kind != "resolved"
+            lambda t: (
+                t.is_closed and not before[t.id][0].is_closing and not t.date_resolved
+            )
         )
         if resolved:
             super(HelpdeskTicket, resolved).write({"date_resolved": now})
@@ -629,6 +765,85 @@ class HelpdeskTicket(models.Model):
             )
         )
         return events
+
+    # ------------------------------------------------------------ service level
+    def _sla_sync(self, now=None):
+        """Bring the SLA target lines of the tickets in line with their policy and
+        their timeline: create, update or drop lines, in batch. Also stores the
+        working-time KPIs of the targets reached."""
+        if not self:
+            return True
+        now = now or fields.Datetime.now()
+        Line = self.env["helpdesk.ticket.sla"].sudo()
+        self.flush_recordset()
+        existing = {
+            (line.ticket_id.id, line.target): line for line in self.sudo().sla_line_ids
+        }
+        events_by_ticket = (
+            self.sudo().event_ids.sorted(lambda e: (e.date, e.id)).grouped("ticket_id")
+        )
+        no_events = self.env["helpdesk.ticket.event"]
+        clocks = {}
+        to_create = []
+        kpis = {}
+        for ticket in self:
+            sla = ticket.sla_id
+            calendar = (
+                sla.resource_calendar_id if sla else ticket.team_id.resource_calendar_id
+            )
+            clock = clocks.setdefault(calendar.id, SlaClock(calendar))
+            events = events_by_ticket.get(ticket, no_events)
+            targets = sla._get_target_minutes() if sla else {}
+            kpi = {}
+            for target, field in TARGET_DATE_FIELD.items():
+                line = existing.pop((ticket.id, target), None)
+                minutes = targets.get(target)
+                if not minutes:
+                    if line:
+                        line.unlink()
+                    if ticket[field]:
+                        kpi[target] = clock.working_minutes(
+                            ticket.date_received, ticket[field]
+                        )
+                    continue
+                vals = Line._compute_values(
+                    ticket, sla, target, minutes, clock, events, now
+                )
+                if vals["date_reached"]:
+                    kpi[target] = vals["spent_minutes"]
+                if line:
+                    if line.sla_id != sla or line.target_minutes != minutes:
+                        vals.update(
+                            sla_id=sla.id,
+                            target_minutes=minutes,
+                            is_warned=False,
+                            is_escalated=False,
+                        )
+                    changed = {k: v for k, v in vals.items() if line[k] != v}
+                    if changed:
+                        line.write(changed)
+                else:
+                    to_create.append(
+                        dict(
+                            vals,
+                            ticket_id=ticket.id,
+                            sla_id=sla.id,
+                            target=target,
+                            target_minutes=minutes,
+                        )
+                    )
+            kpis[ticket] = {
+                "time_ack_work_minutes": round(kpi.get("ack", 0.0), 2),
+                "time_report_work_minutes": round(kpi.get("report", 0.0), 2),
+                "time_resolve_work_hours": round(kpi.get("resolve", 0.0) / 60, 3),
+            }
+        if to_create:
+            Line.create(to_create)
+        for ticket, values in kpis.items():
+            changed = {k: v for k, v in values.items() if ticket[k] != v}
+            if changed:
+                super(HelpdeskTicket, ticket).write(changed)
+        return True
 
     # ------------------------------------------------------------ mail
     def _send_acknowledgement(self):
@@ -748,6 +963,7 @@ class HelpdeskTicket(models.Model):
         )
         super().write(vals)
         self.env["helpdesk.ticket.event"].sudo().create(events)
+        self._sla_sync()
         if self.is_major_incident and self.relay_to_children:
             self._relay_to_children(message)
         return True
@@ -808,6 +1024,7 @@ class HelpdeskTicket(models.Model):
         self.env["helpdesk.ticket.event"].sudo().create(
             [self._prepare_event_vals(t, "acknowledged", date=now) for t in todo]
         )
+        todo._sla_sync(now)
         return True
 
     def action_assign_to_me(self):

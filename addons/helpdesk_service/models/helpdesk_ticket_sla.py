@@ -1,0 +1,316 @@
+import logging
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .helpdesk_sla import SLA_TARGETS
+from .sla_clock import TARGET_DATE_FIELD
+
+_logger = logging.getLogger(__name__)
+
+
+class HelpdeskTicketSla(models.Model):
+    """One service-level target of one ticket: its deadline in working time and
+    whether it is still running, met or failed."""
+
+    _name = "helpdesk.ticket.sla"
+    _description = "Helpdesk Ticket SLA Target"
+    _order = "deadline, id"
+    _rec_name = "target"
+
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", required=True, index=True, ondelete="cascade"
+    )
+    sla_id = fields.Many2one("helpdesk.sla", "Policy", required=True, index=True)
+    target = fields.Selection(SLA_TARGETS, required=True)
+    target_minutes = fields.Integer("Target (working min)", required=True)
+    status = fields.Selection(
+        [("ongoing", "Ongoing"), ("met", "Met"), ("failed", "Failed")],
+        required=True,
+        default="ongoing",
+        index=True,
+    )
+    deadline = fields.Datetime(index=True, help="Empty while the clock is paused.")
+    date_warning = fields.Datetime("Warning at", index=True)
+    date_reached = fields.Datetime("Reached on")
+    is_paused = fields.Boolean("Paused")
+    spent_minutes = fields.Float(
+        "Working minutes spent",
+        aggregator="avg",
+        help="Working time used until the target was reached (or until now).",
+    )
+    is_warned = fields.Boolean("Warned", copy=False)
+    is_escalated = fields.Boolean("Escalated", copy=False, index=True)
+    date_escalated = fields.Datetime("Escalated on", copy=False)
+    # denormalised for reports
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
+    team_id = fields.Many2one(related="ticket_id.team_id", store=True, index=True)
+    user_id = fields.Many2one(
+        related="ticket_id.user_id", store=True, index=True, string="Agent"
+    )
+    commercial_partner_id = fields.Many2one(
+        related="ticket_id.commercial_partner_id", store=True, string="Client"
+    )
+    priority_effective = fields.Integer(related="ticket_id.priority_effective")
+
+    _sql_constraints = [
+        (
+            "ticket_target_uniq",
+            "unique(ticket_id, target)",
+            "A ticket has one line per SLA target.",
+        ),
+    ]
+
+    # ------------------------------------------------------------ engine
+    @api.model
+    def _pause_intervals(self, events, pause_stages, start, end):
+        """Intervals in [start, end] when the ticket sat in a pausing stage, from
+        its timeline (each row carries the stage at that moment), and whether it
+        still sits there at `end`."""
+        intervals = []
+        paused_since = None
+        for event in events:
+            if event.date > end:
+                break
+            in_pause = event.stage_id in pause_stages
+            if in_pause and paused_since is None:
+                paused_since = max(event.date, start)
+            elif not in_pause and paused_since is not None:
+                intervals.append((paused_since, event.date))
+                paused_since = None
+        if paused_since is not None:
+            intervals.append((paused_since, end))
+        return [(a, b) for a, b in intervals if b > a], paused_since is not None
+
+    @api.model
+    def _compute_values(self, ticket, sla, target, target_minutes, clock, events, now):
+        """Deadline, warning time, status and spent time of one target of a
+        ticket, from its arrival, its timeline (pauses) and the policy's clock."""
+        start = ticket.date_received or now
+        reached = ticket[TARGET_DATE_FIELD[target]] or False
+        until = reached or now
+        pauses, paused_open = [], False
+        if sla.pause_stage_ids:
+            pauses, paused_open = self._pause_intervals(
+                events, sla.pause_stage_ids, start, until
+            )
+        paused_now = paused_open and not reached
+        resume = pauses[-1][1] if pauses and not paused_open else start
+        spent_at_resume = (
+            clock.working_minutes(start, resume, pauses) if resume > start else 0.0
+        )
+        remaining = target_minutes - spent_at_resume
+        if paused_now:
+            deadline = warning = False
+        elif remaining <= 0:
+            deadline = warning = resume
+        else:
+            deadline = clock.plan(resume, remaining)
+            warn_left = target_minutes * sla.warning_percent / 100 - spent_at_resume
+            warning = clock.plan(resume, warn_left) if warn_left > 0 else resume
+        spent = clock.working_minutes(start, until, pauses)
+        if reached:
+            status = "met" if spent <= target_minutes else "failed"
+        elif spent > target_minutes or (deadline and deadline <= now):
+            status = "failed"
+        else:
+            status = "ongoing"
+        return {
+            "deadline": deadline,
+            "date_warning": warning,
+            "date_reached": reached,
+            "is_paused": paused_now,
+            "spent_minutes": round(spent, 2),
+            "status": status,
+        }
+
+    # ------------------------------------------------------------ escalation
+    def _lock_rows(self):
+        """Lock the lines for this transaction, skipping those another worker
+        holds, and keep only the ones that still need the escalation."""
+        if not self:
+            return self
+        self.flush_recordset()
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM helpdesk_ticket_sla WHERE id IN %s "
+                "FOR NO KEY UPDATE SKIP LOCKED",
+                tuple(self.ids),
+            )
+        )
+        locked = self.browse([row[0] for row in rows])
+        locked.invalidate_recordset()
+        return locked
+
+    @api.model
+    def _cron_escalate(self, batch_size=500):
+        """Warn the assignee of targets near their deadline and escalate breached
+        ones, once per line. Safe with several workers: each batch locks its rows
+        (SKIP LOCKED) and marks them in the same transaction."""
+        now = fields.Datetime.now()
+        breached = self.search(
+            [
+                ("status", "=", "ongoing"),
+                ("is_escalated", "=", False),
+                ("deadline", "<=", now),
+            ],
+            limit=batch_size,
+            order="deadline, id",
+        )._lock_rows()
+        breached = breached.filtered(
+            lambda line: line.status == "ongoing" and not line.is_escalated
+        )
+        breached._escalate_breach(now)
+        room = batch_size - len(breached)
+        warned = self.browse()
+        if room > 0:
+            warned = self.search(
+                [
+                    ("status", "=", "ongoing"),
+                    ("is_warned", "=", False),
+                    ("date_warning", "<=", now),
+                    ("deadline", ">", now),
+                ],
+                limit=room,
+                order="date_warning, id",
+            )._lock_rows()
+            warned = warned.filtered(lambda line: not line.is_warned)
+            warned._escalate_warning(now)
+        remaining = self.search_count(
+            [
+                ("status", "=", "ongoing"),
+                ("is_escalated", "=", False),
+                ("deadline", "<=", now),
+            ]
+        ) + self.search_count(
+            [
+                ("status", "=", "ongoing"),
+                ("is_warned", "=", False),
+                ("date_warning", "<=", now),
+                ("deadline", ">", now),
+            ]
+        )
+        done = len(breached) + len(warned)
+        self.env["ir.cron"]._notify_progress(
+            done=done, remaining=remaining if done else 0
+        )
+        _logger.info(
+            "SLA escalation: %s breached, %s warned, %s left",
+            len(breached),
+            len(warned),
+            remaining,
+        )
+        return done
+
+    def _target_label(self):
+        return dict(self._fields["target"]._description_selection(self.env))[
+            self.target
+        ]
+
+    def _schedule_activities(self, summary_fn, now):
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
+        vals_list = []
+        for line in self:
+            ticket = line.ticket_id
+            user = ticket.user_id or ticket.team_id.user_id
+            if not user:
+                continue
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": ticket.id,
+                    "activity_type_id": todo.id,
+                    "user_id": user.id,
+                    "summary": summary_fn(line),
+                    "date_deadline": fields.Date.context_today(self, now),
+                }
+            )
+        self.env["mail.activity"].sudo().create(vals_list)
+
+    def _escalate_warning(self, now):
+        if not self:
+            return
+        self.write({"is_warned": True})
+        self._schedule_activities(
+            lambda line: self.env._(
+                "SLA: %(target)s due %(deadline)s",
+                target=line._target_label(),
+                deadline=fields.Datetime.to_string(line.deadline),
+            ),
+            now,
+        )
+        bodies = {}
+        for line in self:
+            bodies.setdefault(line.ticket_id.id, []).append(
+                self.env._(
+                    "SLA warning: %(target)s is due at %(deadline)s (UTC).",
+                    target=line._target_label(),
+                    deadline=fields.Datetime.to_string(line.deadline),
+                )
+            )
+        self.ticket_id._message_log_batch({k: " ".join(v) for k, v in bodies.items()})
+
+    def _escalate_breach(self, now):
+        if not self:
+            return
+        self.write({"status": "failed", "is_escalated": True, "date_escalated": now})
+        self._schedule_activities(
+            lambda line: self.env._(
+                "SLA breached: %(target)s", target=line._target_label()
+            ),
+            now,
+        )
+        bodies = {}
+        for line in self:
+            bodies.setdefault(line.ticket_id.id, []).append(
+                self.env._(
+                    "SLA breached: %(target)s was due at %(deadline)s (UTC), "
+                    "policy %(policy)s.",
+                    target=line._target_label(),
+                    deadline=fields.Datetime.to_string(line.deadline),
+                    policy=line.sla_id.name,
+                )
+            )
+        self.ticket_id._message_log_batch({k: " ".join(v) for k, v in bodies.items()})
+        # reassignment, grouped per target user
+        for user, lines in (
+            self.filtered("sla_id.escalate_user_id")
+            .grouped(lambda line: line.sla_id.escalate_user_id)
+            .items()
+        ):
+            tickets = lines.ticket_id.filtered(lambda t, u=user: t.user_id != u)
+            tickets.write({"user_id": user.id})
+        self._mail_team_leads()
+
+    def _mail_team_leads(self):
+        """One digest e-mail per team lead with the breaches of this batch."""
+        lines = self.filtered(
+            lambda line: (
+                line.sla_id.escalate_to_lead and line.ticket_id.team_id.user_id.email
+            )
+        )
+        mails = []
+        for lead, lead_lines in lines.grouped(
+            lambda line: line.ticket_id.team_id.user_id
+        ).items():
+            rows = Markup("").join(
+                Markup("<li>%s %s: %s</li>")
+                % (line.ticket_id.ticket_ref, line.ticket_id.name, line._target_label())
+                for line in lead_lines
+            )
+            mails.append(
+                {
+                    "subject": self.env._(
+                        "SLA breached on %(count)s tickets",
+                        count=len(lead_lines.ticket_id),
+                    ),
+                    "body_html": Markup("<ul>%s</ul>") % rows,
+                    "email_to": lead.email_formatted,
+                    "recipient_ids": [(4, lead.partner_id.id)],
+                    "auto_delete": True,
+                }
+            )
+        self.env["mail.mail"].sudo().create(mails)
