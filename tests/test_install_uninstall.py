@@ -3,11 +3,11 @@
 Works on a scratch database made from the dependency template (the database that
 pytest-odoo keeps open cannot be copied), through Odoo's own command line."""
 
-import subprocess
-import textwrap
-import uuid
-
 import pytest
+
+from .odoo_cli import odoo as _odoo
+from .odoo_cli import scratch_database
+from .odoo_cli import shell as _shell
 
 STATE = """
 modules = env["ir.module.module"].search([("name", "like", "helpdesk_%")])
@@ -23,32 +23,10 @@ env.cr.commit()
 """
 
 
-def _run(cmd, **kw):
-    result = subprocess.run(
-        cmd, check=False, capture_output=True, text=True, timeout=900, **kw
-    )
-    assert result.returncode == 0, (
-        f"{cmd}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    )
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
 def scratch_db(helpdesk_env):
-    name = f"helpdesk_uninstall_{uuid.uuid4().hex[:8]}"
-    _run(["createdb", "-T", helpdesk_env["HELPDESK_TEMPLATE_DB"], name])
-    yield name
-    subprocess.run(["dropdb", "--if-exists", name], check=False)
-
-
-def _odoo(env, db, *args, command="server", stdin=None):
-    cmd = [env["HELPDESK_PY"], "-m", "odoo", command, "-c", env["HELPDESK_CONF"]]
-    return _run([*cmd, "-d", db, "--log-level=warn", *args], input=stdin)
-
-
-def _shell(env, db, code):
-    out = _odoo(env, db, "--no-http", command="shell", stdin=textwrap.dedent(code))
-    return [line for line in out.splitlines() if line.startswith("RESULT ")]
+    with scratch_database(helpdesk_env, "helpdesk_uninstall") as name:
+        yield name
 
 
 def test_install_then_uninstall_field_then_billing(helpdesk_env, scratch_db):

@@ -145,57 +145,53 @@ class HelpdeskTicketSla(models.Model):
         return locked
 
     @api.model
+    def _get_breach_domain(self, now):
+        """Targets past their deadline, not reached, not escalated yet."""
+        return [
+            ("is_escalated", "=", False),
+            ("date_reached", "=", False),
+            ("status", "!=", "met"),
+            ("deadline", "<=", now),
+        ]
+
+    @api.model
+    def _get_warning_domain(self, now):
+        return [
+            ("status", "=", "ongoing"),
+            ("is_warned", "=", False),
+            ("date_warning", "<=", now),
+            ("deadline", ">", now),
+        ]
+
+    @api.model
     def _cron_escalate(self, batch_size=500):
         """Warn the assignee of targets near their deadline and escalate breached
         ones, once per line. Safe with several workers: each batch locks its rows
-        (SKIP LOCKED) and marks them in the same transaction."""
+        (SKIP LOCKED) and marks them in the same transaction. Returns how many
+        lines it handled."""
         now = fields.Datetime.now()
         breached = self.search(
-            [
-                ("status", "=", "ongoing"),
-                ("is_escalated", "=", False),
-                ("deadline", "<=", now),
-            ],
-            limit=batch_size,
-            order="deadline, id",
+            self._get_breach_domain(now), limit=batch_size, order="deadline, id"
         )._lock_rows()
         breached = breached.filtered(
-            lambda line: line.status == "ongoing" and not line.is_escalated
+            lambda line: not line.is_escalated and not line.date_reached
         )
         breached._escalate_breach(now)
-        room = batch_size - len(breached)
         warned = self.browse()
+        room = batch_size - len(breached)
         if room > 0:
             warned = self.search(
-                [
-                    ("status", "=", "ongoing"),
-                    ("is_warned", "=", False),
-                    ("date_warning", "<=", now),
-                    ("deadline", ">", now),
-                ],
-                limit=room,
-                order="date_warning, id",
+                self._get_warning_domain(now), limit=room, order="date_warning, id"
             )._lock_rows()
             warned = warned.filtered(lambda line: not line.is_warned)
             warned._escalate_warning(now)
-        remaining = self.search_count(
-            [
-                ("status", "=", "ongoing"),
-                ("is_escalated", "=", False),
-                ("deadline", "<=", now),
-            ]
-        ) + self.search_count(
-            [
-                ("status", "=", "ongoing"),
-                ("is_warned", "=", False),
-                ("date_warning", "<=", now),
-                ("deadline", ">", now),
-            ]
-        )
         done = len(breached) + len(warned)
-        self.env["ir.cron"]._notify_progress(
-            done=done, remaining=remaining if done else 0
-        )
+        remaining = 0
+        if done:
+            remaining = self.search_count(
+                self._get_breach_domain(now)
+            ) + self.search_count(self._get_warning_domain(now))
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         _logger.info(
             "SLA escalation: %s breached, %s warned, %s left",
             len(breached),
