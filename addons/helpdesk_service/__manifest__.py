@@ -40,6 +40,7 @@
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/helpdesk_team_demo.xml",
+        "demo/helpdesk_sla_demo.xml",
         "demo/helpdesk_ticket_demo.xml",
     ],
     "assets": {

@@ -565,6 +565,12 @@ class HelpdeskTicket(models.Model):
         handled = tickets.filtered(lambda t: t.stage_kind not in ("new", False))
         if handled:
             super(HelpdeskTicket, handled).write({"date_ack": now})
+            done = handled.filtered("is_closed")
+            if done:
+                super(HelpdeskTicket, done).write({"date_resolved": now})
+            closed = done.filtered(lambda t: t.stage_kind == "closed")
+            if closed:
+                super(HelpdeskTicket, closed).write({"date_closed": now})
             events += [
                 tickets._prepare_event_vals(ticket, "acknowledged", date=now)
                 for ticket in handled

@@ -89,7 +89,11 @@ class HelpdeskTicketSla(models.Model):
         """Deadline, warning time, status and spent time of one target of a
         ticket, from its arrival, its timeline (pauses) and the policy's clock."""
         start = ticket.date_received or now
-        reached = ticket[TARGET_DATE_FIELD[target]] or False
+        # resolving a ticket also ends the clocks of targets it skipped
+        dates = [
+            d for d in (ticket[TARGET_DATE_FIELD[target]], ticket.date_resolved) if d
+        ]
+        reached = min(dates) if dates else False
         until = reached or now
         pauses, paused_open = [], False
         if sla.pause_stage_ids:

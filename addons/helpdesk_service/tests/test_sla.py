@@ -95,6 +95,21 @@ class TestSla(HelpdeskCommonMixin, TransactionCase):
         self.assertEqual(ticket.time_ack_work_minutes, 4)
         self.assertEqual(ticket.time_report_minutes, 18)
 
+    def test_resolution_stops_every_clock(self):
+        with freeze_time("2026-03-02 09:00:00"):
+            ticket = self._ticket()
+        with freeze_time("2026-03-02 09:08:00"):
+            ticket.stage_id = self.stage_resolved
+        self.assertEqual(ticket.sla_status, "met", "no report needed once resolved")
+        self.assertEqual(
+            self._line(ticket, "report").date_reached, datetime(2026, 3, 2, 9, 8)
+        )
+        with freeze_time("2026-03-02 12:00:00"):
+            self.assertEqual(self.env["helpdesk.ticket.sla"]._cron_escalate(), 0)
+        done = self._ticket(stage_id=self.stage_closed.id)
+        self.assertTrue(done.date_resolved and done.date_closed)
+        self.assertEqual(done.sla_status, "met")
+
     def test_late_acknowledgement_fails(self):
         with freeze_time("2026-03-02 09:00:00"):
             ticket = self._ticket()
