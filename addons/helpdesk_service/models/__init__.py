@@ -11,3 +11,6 @@ from . import res_partner
 from . import res_users
 from . import helpdesk_sla
 from . import helpdesk_ticket_sla
+from . import helpdesk_complaint_reason
+from . import rating_rating
+from . import res_partner_category

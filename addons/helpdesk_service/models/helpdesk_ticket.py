@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
@@ -216,6 +218,7 @@ class HelpdeskTicket(models.Model):
         "Contacts",
         compute="_compute_contact_count",
         store=True,
+        aggregator="avg",
         help="Client messages, agents' public replies and phone calls.",
     )
     # service level
@@ -287,6 +290,26 @@ class HelpdeskTicket(models.Model):
     time_resolve_work_hours = fields.Float(
         "Working time to resolve (h)", readonly=True, copy=False, aggregator="avg"
     )
+    # tariff, complaints
+    tariff_id = fields.Many2one(
+        "res.partner.category",
+        "Tariff",
+        compute="_compute_tariff_id",
+        store=True,
+        readonly=False,
+        index=True,
+        domain=[("is_helpdesk_tariff", "=", True)],
+        help="The client's tariff (a client tag marked as tariff), for reports.",
+    )
+    is_complaint = fields.Boolean(
+        "Complaint",
+        tracking=True,
+        index=True,
+        help="The client complained: the team lead follows up.",
+    )
+    complaint_reason_id = fields.Many2one(
+        "helpdesk.complaint.reason", "Complaint reason", tracking=True, index=True
+    )
     # client history
     client_ticket_count = fields.Integer(compute="_compute_client_tickets")
     client_ticket_ids = fields.Many2many(
@@ -343,6 +366,15 @@ class HelpdeskTicket(models.Model):
         all_stages = self.env["helpdesk.stage"].search([])  # pylint: disable=no-search-all
         for ticket in self:
             ticket.available_stage_ids = ticket.team_id.stage_ids or all_stages
+
+    @api.depends("partner_id")
+    def _compute_tariff_id(self):
+        for ticket in self:
+            tags = (
+                ticket.partner_id.commercial_partner_id.category_id
+                | ticket.partner_id.category_id
+            )
+            ticket.tariff_id = tags.filtered("is_helpdesk_tariff")[:1]
 
     @api.depends("partner_id")
     def _compute_is_vip(self):
@@ -970,6 +1002,7 @@ class HelpdeskTicket(models.Model):
         super().write(vals)
         self.env["helpdesk.ticket.event"].sudo().create(events)
         self._sla_sync()
+        self._create_answer_rating(message)
         if self.is_major_incident and self.relay_to_children:
             self._relay_to_children(message)
         return True
@@ -1016,6 +1049,151 @@ class HelpdeskTicket(models.Model):
 
     def _rating_get_partner(self):
         return self.partner_id or super()._rating_get_partner()
+
+    # ------------------------------------------------------------ ratings
+    def _create_answer_rating(self, message):
+        """A rating request for one public answer, attributed to its author: the
+        client rates it good or bad from the notification e-mail or the portal."""
+        self.ensure_one()
+        if not self.partner_id:
+            return self.env["rating.rating"]
+        author_user = message.author_id.user_ids.filtered(lambda u: not u.share)[:1]
+        return (
+            self.env["rating.rating"]
+            .sudo()
+            .create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": self.id,
+                    "partner_id": self.partner_id.id,
+                    "rated_partner_id": message.author_id.id,
+                    "helpdesk_kind": "answer",
+                    "helpdesk_message_id": message.id,
+                    "helpdesk_team_id": self.team_id.id,
+                    "helpdesk_user_id": author_user.id,
+                    "is_internal": False,
+                }
+            )
+        )
+
+    def _rating_get_access_token(self, partner=None):
+        """The token of the ticket's own rating (on resolution), never one of the
+        ratings of single answers."""
+        self.check_access("read")
+        partner = partner or self._rating_get_partner()
+        rating = self.rating_ids.sudo().filtered(
+            lambda r: (
+                r.partner_id == partner
+                and not r.consumed
+                and r.helpdesk_kind == "ticket"
+            )
+        )[:1]
+        if not rating:
+            rating = (
+                self.env["rating.rating"]
+                .sudo()
+                .create(
+                    {
+                        "partner_id": partner.id,
+                        "rated_partner_id": self._rating_get_operator().id,
+                        "res_model_id": self.env["ir.model"]._get_id(self._name),
+                        "res_id": self.id,
+                        "is_internal": False,
+                        "helpdesk_kind": "ticket",
+                        "helpdesk_team_id": self.team_id.id,
+                        "helpdesk_user_id": self.user_id.id,
+                    }
+                )
+            )
+        return rating.access_token
+
+    def rating_apply(
+        self,
+        rate,
+        token=None,
+        rating=None,
+        feedback=None,
+        subtype_xmlid=None,
+        notify_delay_send=False,
+    ):
+        # the rating's chatter message is not a contact with the client
+        rating = super(
+            HelpdeskTicket, self.with_context(helpdesk_no_contact=True)
+        ).rating_apply(
+            rate,
+            token=token,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+        if rating.helpdesk_is_bad and (feedback or "").strip():
+            self._on_negative_feedback(rating)
+        return rating
+
+    def _on_negative_feedback(self, rating):
+        """A bad rating with a comment is a complaint: flag the ticket and give
+        the team lead a follow-up activity."""
+        self.ensure_one()
+        ticket = self.sudo()
+        if not ticket.is_complaint:
+            ticket.is_complaint = True
+        lead = ticket.team_id.user_id or ticket.user_id
+        if lead:
+            ticket.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=lead.id,
+                summary=self.env._("Complaint: follow up with the client"),
+                note=rating.feedback,
+            )
+        self.env["helpdesk.ticket.event"].sudo().create(
+            self._prepare_event_vals(
+                ticket,
+                "complaint",
+                author_id=rating.partner_id.id,
+                user_id=False,
+                note=(rating.feedback or "")[:200],
+            )
+        )
+        return True
+
+    def _notify_by_email_prepare_rendering_context(
+        self,
+        message,
+        msg_vals=False,
+        model_description=False,
+        force_email_company=False,
+        force_email_lang=False,
+    ):
+        context = super()._notify_by_email_prepare_rendering_context(
+            message,
+            msg_vals=msg_vals,
+            model_description=model_description,
+            force_email_company=force_email_company,
+            force_email_lang=force_email_lang,
+        )
+        rating = (
+            self.env["rating.rating"]
+            .sudo()
+            .search(
+                [("helpdesk_message_id", "=", message.id), ("consumed", "=", False)],
+                limit=1,
+            )
+        )
+        if rating:
+            base = rating.get_base_url()
+            link = Markup('<a href="%s/rate/%s/%s">%s</a>')
+            context["subtitles"] = [
+                *context.get("subtitles", []),
+                Markup("%s %s · %s")
+                % (
+                    self.env._("Was this answer helpful?"),
+                    link % (base, rating.access_token, 5, self.env._("Good")),
+                    link % (base, rating.access_token, 1, self.env._("Bad")),
+                ),
+            ]
+            context["email_notification_force_header"] = True
+        return context
 
     # ------------------------------------------------------------ actions
     def action_acknowledge(self):

@@ -17,6 +17,7 @@ EVENT_TYPES = [
     ("priority", "Priority changed"),
     ("call", "Phone call"),
     ("merged", "Merged"),
+    ("complaint", "Complaint"),
 ]
 
 

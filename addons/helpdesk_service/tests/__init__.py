@@ -5,4 +5,5 @@ from . import test_merge
 from . import test_mail_gateway
 from . import test_access
 from . import test_sla
+from . import test_rating
 from . import test_ui
