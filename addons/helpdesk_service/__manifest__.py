@@ -31,6 +31,7 @@
         "views/helpdesk_ticket_sla_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_rating_views.xml",
+        "views/helpdesk_kpi_views.xml",
         "views/helpdesk_team_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",

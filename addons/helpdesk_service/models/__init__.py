@@ -14,3 +14,4 @@ from . import helpdesk_ticket_sla
 from . import helpdesk_complaint_reason
 from . import rating_rating
 from . import res_partner_category
+from . import helpdesk_kpi

@@ -1,4 +1,5 @@
 import ast
+from datetime import timedelta
 
 from odoo import api, fields, models
 
@@ -99,6 +100,22 @@ class HelpdeskTeam(models.Model):
     open_ticket_count = fields.Integer(compute="_compute_ticket_counts")
     urgent_ticket_count = fields.Integer(compute="_compute_ticket_counts")
     unassigned_ticket_count = fields.Integer(compute="_compute_ticket_counts")
+    sla_failed_today_count = fields.Integer(
+        "SLA failures today", compute="_compute_sla_counts"
+    )
+    sla_at_risk_count = fields.Integer(
+        "SLA at risk",
+        compute="_compute_sla_counts",
+        help="Targets still running whose deadline is within the next hour.",
+    )
+    kpi_good_percent = fields.Float("Good ratings (%)", compute="_compute_kpi")
+    kpi_sla_met_percent = fields.Float("SLA met (%)", compute="_compute_kpi")
+    kpi_avg_resolve_hours = fields.Float(
+        "Avg. time to resolve (h)", compute="_compute_kpi"
+    )
+    my_good_percent = fields.Float("My good ratings (%)", compute="_compute_kpi")
+    my_sla_met_percent = fields.Float("My SLA met (%)", compute="_compute_kpi")
+    my_open_ticket_count = fields.Integer("My open tickets", compute="_compute_kpi")
 
     def _compute_ticket_counts(self):
         Ticket = self.env["helpdesk.ticket"]
@@ -119,6 +136,56 @@ class HelpdeskTeam(models.Model):
             team.open_ticket_count = counts["open"].get(team.id, 0)
             team.urgent_ticket_count = counts["urgent"].get(team.id, 0)
             team.unassigned_ticket_count = counts["unassigned"].get(team.id, 0)
+
+    def _compute_sla_counts(self):
+        now = fields.Datetime.now()
+        today = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        Line = self.env["helpdesk.ticket.sla"]
+        failed = dict(
+            Line._read_group(
+                [
+                    ("team_id", "in", self.ids),
+                    ("status", "=", "failed"),
+                    ("deadline", ">=", today),
+                    ("deadline", "<=", now),
+                ],
+                ["team_id"],
+                ["__count"],
+            )
+        )
+        at_risk = dict(
+            Line._read_group(
+                [
+                    ("team_id", "in", self.ids),
+                    ("status", "=", "ongoing"),
+                    ("deadline", "<=", now + timedelta(hours=1)),
+                ],
+                ["team_id"],
+                ["__count"],
+            )
+        )
+        for team in self:
+            team.sla_failed_today_count = failed.get(team, 0)
+            team.sla_at_risk_count = at_risk.get(team, 0)
+
+    @api.depends_context("uid")
+    def _compute_kpi(self):
+        Kpi = self.env["helpdesk.kpi"].sudo()
+        team_rows = {
+            kpi.team_id: kpi
+            for kpi in Kpi.search([("scope", "=", "team"), ("team_id", "in", self.ids)])
+        }
+        mine = Kpi.search(
+            [("scope", "=", "agent"), ("user_id", "=", self.env.uid)], limit=1
+        )
+        for team in self:
+            kpi = team_rows.get(team, Kpi)
+            team.kpi_good_percent = kpi.good_percent
+            team.kpi_sla_met_percent = kpi.sla_met_percent
+            team.kpi_avg_resolve_hours = kpi.avg_resolve_hours
+            team.my_good_percent = mine.good_percent
+            team.my_sla_met_percent = mine.sla_met_percent
+            team.my_open_ticket_count = mine.open_ticket_count
 
     def _alias_get_creation_values(self):
         values = super()._alias_get_creation_values()
@@ -213,6 +280,16 @@ class HelpdeskTeam(models.Model):
     def action_view_unassigned(self):
         action = self.action_view_tickets()
         action["context"] = dict(action["context"], search_default_filter_unassigned=1)
+        return action
+
+    def action_view_sla_failed(self):
+        action = self.action_view_tickets()
+        action["context"] = dict(action["context"], search_default_filter_sla_failed=1)
+        return action
+
+    def action_view_sla_at_risk(self):
+        action = self.action_view_tickets()
+        action["context"] = dict(action["context"], search_default_filter_sla_risk=1)
         return action
 
     def action_view_urgent(self):

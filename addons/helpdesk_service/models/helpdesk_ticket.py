@@ -293,7 +293,6 @@ class HelpdeskTicket(models.Model):
     # tariff, complaints
     tariff_id = fields.Many2one(
         "res.partner.category",
-        "Tariff",
         compute="_compute_tariff_id",
         store=True,
         readonly=False,

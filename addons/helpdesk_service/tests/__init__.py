@@ -6,4 +6,5 @@ from . import test_mail_gateway
 from . import test_access
 from . import test_sla
 from . import test_rating
+from . import test_kpi
 from . import test_ui
