@@ -84,3 +84,24 @@ class TestAccess(HelpdeskCommonMixin, TransactionCase):
             .search([("id", "=", other.id)]),
             other,
         )
+
+    def test_report_models_follow_the_tickets_rights(self):
+        Line = self.env["helpdesk.ticket.sla"]
+        private_lines = Line.search([("ticket_id", "=", self.private_ticket.id)])
+        self.assertTrue(private_lines, "the default policy gives targets")
+        self.assertFalse(
+            Line.with_user(self.agent_a).search([("id", "in", private_lines.ids)])
+        )
+        self.assertEqual(
+            Line.with_user(self.agent_c).search([("id", "in", private_lines.ids)]),
+            private_lines,
+        )
+        with self.assertRaises(AccessError):
+            private_lines.with_user(self.agent_c).write({"status": "met"})
+        for model in ("helpdesk.ticket.sla", "helpdesk.kpi", "helpdesk.sla"):
+            with self.assertRaises(AccessError):
+                self.env[model].with_user(self.internal_user).search([])
+        with self.assertRaises(AccessError):
+            self.env["helpdesk.sla"].with_user(self.agent_a).create(
+                {"name": "Agent's own promise", "ack_minutes": 1}
+            )
