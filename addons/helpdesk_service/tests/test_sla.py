@@ -298,3 +298,58 @@ class TestSla(HelpdeskCommonMixin, TransactionCase):
         form.resolve_hours = 8
         policy = form.save()
         self.assertEqual(policy._get_target_minutes(), {"ack": 15, "resolve": 480})
+
+    def test_readme_example(self):
+        """The example of the README, step by step."""
+        service_hours = self.env["resource.calendar"].create(
+            {
+                "name": "Service hours 8-18 UTC",
+                "tz": "UTC",
+                "attendance_ids": [(5, 0, 0)]
+                + [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": f"D{d}",
+                            "dayofweek": str(d),
+                            "hour_from": 8,
+                            "hour_to": 18,
+                        },
+                    )
+                    for d in range(5)
+                ],
+            }
+        )
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Public holiday",
+                "calendar_id": service_hours.id,
+                "date_from": datetime(2026, 3, 9, 0, 0),
+                "date_to": datetime(2026, 3, 9, 23, 59, 59),
+            }
+        )
+        self.gold_sla.write(
+            {
+                "ack_minutes": 10,
+                "resolve_hours": 8,
+                "resource_calendar_id": service_hours.id,
+                "pause_stage_ids": [(6, 0, self.stage_waiting.ids)],
+            }
+        )
+        self.client.category_id = self.gold
+        with freeze_time("2026-03-06 17:55:00"):  # Friday, 5 minutes before closing
+            ticket = self._ticket()
+        resolve = self._line(ticket, "resolve")
+        self.assertEqual(
+            self._line(ticket, "ack").deadline, datetime(2026, 3, 10, 8, 5)
+        )
+        self.assertEqual(resolve.deadline, datetime(2026, 3, 10, 15, 55))
+        with freeze_time("2026-03-10 09:00:00"):
+            ticket.stage_id = self.stage_waiting
+        self.assertTrue(resolve.is_paused)
+        self.assertEqual(resolve.spent_minutes, 65, "6 h 55 min left")
+        with freeze_time("2026-03-10 14:00:00"):
+            self._post_as(ticket, partner=self.contact, body="Here is the answer")
+        self.assertEqual(ticket.stage_id, self.stage_progress)
+        self.assertEqual(resolve.deadline, datetime(2026, 3, 11, 10, 55))
