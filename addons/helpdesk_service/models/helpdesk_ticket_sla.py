@@ -41,6 +41,14 @@ class HelpdeskTicketSla(models.Model):
         aggregator="avg",
         help="Working time used until the target was reached (or until now).",
     )
+    met_percent = fields.Float(
+        "Compliance (%)",
+        compute="_compute_met_percent",
+        store=True,
+        aggregator="avg",
+        help="100 for a met target, 0 for a failed one: on finished targets, its "
+        "average is the SLA compliance rate.",
+    )
     is_warned = fields.Boolean("Warned", copy=False)
     is_escalated = fields.Boolean("Escalated", copy=False, index=True)
     date_escalated = fields.Datetime("Escalated on", copy=False)
@@ -62,6 +70,11 @@ class HelpdeskTicketSla(models.Model):
             "A ticket has one line per SLA target.",
         ),
     ]
+
+    @api.depends("status")
+    def _compute_met_percent(self):
+        for line in self:
+            line.met_percent = 100.0 if line.status == "met" else 0.0
 
     # ------------------------------------------------------------ engine
     @api.model

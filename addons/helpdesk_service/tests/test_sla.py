@@ -91,6 +91,7 @@ class TestSla(HelpdeskCommonMixin, TransactionCase):
             self._post_as(ticket, user=self.agent_a, body="Done so far: ...; ETA 11:00")
         self.assertEqual(report.status, "met")
         self.assertEqual(ticket.sla_status, "met")
+        self.assertEqual(ticket.sla_line_ids.mapped("met_percent"), [100.0, 100.0])
         self.assertEqual(ticket.time_ack_minutes, 4)
         self.assertEqual(ticket.time_ack_work_minutes, 4)
         self.assertEqual(ticket.time_report_minutes, 18)
@@ -117,6 +118,12 @@ class TestSla(HelpdeskCommonMixin, TransactionCase):
             ticket.action_acknowledge()
         self.assertEqual(self._line(ticket, "ack").status, "failed")
         self.assertTrue(ticket.sla_failed)
+        compliance = self.env["helpdesk.ticket.sla"]._read_group(
+            [("ticket_id", "=", ticket.id), ("status", "!=", "ongoing")],
+            [],
+            ["met_percent:avg"],
+        )
+        self.assertEqual(compliance, [(0.0,)], "one failed target: 0 % compliance")
 
     def test_client_tariff_and_priority_choose_the_policy(self):
         self.client.category_id = self.gold
