@@ -7,7 +7,7 @@
     "license": "AGPL-3",
     "author": "Helpdesk Service Desk contributors",
     "website": "https://github.com/helpdesk-service-desk/helpdesk",
-    "depends": ["mail", "portal", "rating", "resource"],
+    "depends": ["base_import", "mail", "portal", "rating", "resource"],
     "excludes": ["helpdesk", "helpdesk_mgmt"],
     "data": [
         "security/helpdesk_service_groups.xml",
@@ -32,6 +32,7 @@
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_rating_views.xml",
         "views/helpdesk_kpi_views.xml",
+        "views/helpdesk_equipment_views.xml",
         "views/helpdesk_team_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
@@ -44,6 +45,7 @@
         "demo/res_partner_demo.xml",
         "demo/helpdesk_team_demo.xml",
         "demo/helpdesk_sla_demo.xml",
+        "demo/helpdesk_equipment_demo.xml",
         "demo/helpdesk_ticket_demo.xml",
     ],
     "assets": {

@@ -15,3 +15,10 @@ from . import helpdesk_complaint_reason
 from . import rating_rating
 from . import res_partner_category
 from . import helpdesk_kpi
+from . import helpdesk_equipment_type
+from . import helpdesk_equipment_attribute
+from . import helpdesk_equipment_attribute_value
+from . import helpdesk_equipment_manufacturer
+from . import helpdesk_equipment_model
+from . import helpdesk_site
+from . import helpdesk_equipment

@@ -290,6 +290,28 @@ class HelpdeskTicket(models.Model):
     time_resolve_work_hours = fields.Float(
         "Working time to resolve (h)", readonly=True, copy=False, aggregator="avg"
     )
+    # serviced equipment
+    equipment_ids = fields.Many2many(
+        "helpdesk.equipment",
+        "helpdesk_ticket_equipment_rel",
+        "ticket_id",
+        "equipment_id",
+        domain="[('partner_id', '=?', commercial_partner_id)]",
+    )
+    site_id = fields.Many2one(
+        "helpdesk.site",
+        compute="_compute_site_id",
+        store=True,
+        readonly=False,
+        index=True,
+        domain="[('partner_id', '=?', commercial_partner_id)]",
+    )
+    is_under_warranty = fields.Boolean(
+        "Equipment under warranty",
+        compute="_compute_is_under_warranty",
+        store=True,
+        help="Some of the ticket's equipment was under warranty when it arrived.",
+    )
     # tariff, complaints
     tariff_id = fields.Many2one(
         "res.partner.category",
@@ -365,6 +387,28 @@ class HelpdeskTicket(models.Model):
         all_stages = self.env["helpdesk.stage"].search([])  # pylint: disable=no-search-all
         for ticket in self:
             ticket.available_stage_ids = ticket.team_id.stage_ids or all_stages
+
+    @api.depends("equipment_ids.site_id")
+    def _compute_site_id(self):
+        for ticket in self:
+            sites = ticket.equipment_ids.site_id
+            if sites and ticket.site_id not in sites:
+                ticket.site_id = sites[:1]
+
+    @api.depends("equipment_ids.date_warranty_end", "date_received")
+    def _compute_is_under_warranty(self):
+        for ticket in self:
+            day = (ticket.date_received or fields.Datetime.now()).date()
+            ticket.is_under_warranty = any(
+                end and end >= day
+                for end in ticket.equipment_ids.mapped("date_warranty_end")
+            )
+
+    @api.onchange("equipment_ids")
+    def _onchange_equipment_ids(self):
+        """Choosing equipment first fills the client."""
+        if not self.partner_id and self.equipment_ids:
+            self.partner_id = self.equipment_ids[:1].partner_id
 
     @api.depends("partner_id")
     def _compute_tariff_id(self):
@@ -529,6 +573,33 @@ class HelpdeskTicket(models.Model):
                         stage=ticket.stage_id.name,
                         team=team.name,
                         stages=", ".join(team.stage_ids.mapped("name")),
+                    )
+                )
+
+    @api.constrains("equipment_ids", "site_id", "partner_id")
+    def _check_equipment_client(self):
+        for ticket in self:
+            client = ticket.commercial_partner_id
+            if not client:
+                continue
+            foreign = ticket.equipment_ids.filtered(
+                lambda e, c=client: e.partner_id != c
+            )
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "%(items)s belong to another client than %(client)s.",
+                        items=", ".join(foreign.mapped("display_name")),
+                        client=client.name,
+                    )
+                )
+            if ticket.site_id and ticket.site_id.partner_id != client:
+                raise ValidationError(
+                    self.env._(
+                        "Site %(site)s belongs to %(owner)s, not to %(client)s.",
+                        site=ticket.site_id.name,
+                        owner=ticket.site_id.partner_id.name,
+                        client=client.name,
                     )
                 )
 

@@ -36,6 +36,63 @@ class ResPartner(models.Model):
         "Open tickets", compute="_compute_helpdesk_ticket_count"
     )
 
+    helpdesk_equipment_count = fields.Integer(
+        "Equipment", compute="_compute_helpdesk_equipment_count"
+    )
+    helpdesk_site_count = fields.Integer(
+        "Sites", compute="_compute_helpdesk_equipment_count"
+    )
+
+    def _compute_helpdesk_equipment_count(self):
+        clients = self.commercial_partner_id
+        equipment = (
+            dict(
+                self.env["helpdesk.equipment"]._read_group(
+                    [("partner_id", "in", clients.ids)], ["partner_id"], ["__count"]
+                )
+            )
+            if self.env["helpdesk.equipment"].has_access("read")
+            else {}
+        )
+        sites = (
+            dict(
+                self.env["helpdesk.site"]._read_group(
+                    [("partner_id", "in", clients.ids)], ["partner_id"], ["__count"]
+                )
+            )
+            if self.env["helpdesk.site"].has_access("read")
+            else {}
+        )
+        for partner in self:
+            partner.helpdesk_equipment_count = equipment.get(
+                partner.commercial_partner_id, 0
+            )
+            partner.helpdesk_site_count = sites.get(partner.commercial_partner_id, 0)
+
+    def action_open_helpdesk_equipment(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "helpdesk_service.helpdesk_equipment_action"
+        )
+        client = self.commercial_partner_id
+        action.update(
+            domain=[("partner_id", "=", client.id)],
+            context={"default_partner_id": client.id},
+        )
+        return action
+
+    def action_open_helpdesk_sites(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "helpdesk_service.helpdesk_site_action"
+        )
+        client = self.commercial_partner_id
+        action.update(
+            domain=[("partner_id", "=", client.id)],
+            context={"default_partner_id": client.id},
+        )
+        return action
+
     def _compute_helpdesk_ticket_count(self):
         Ticket = self.env["helpdesk.ticket"]
         if not Ticket.has_access("read"):

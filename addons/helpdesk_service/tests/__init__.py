@@ -7,4 +7,5 @@ from . import test_access
 from . import test_sla
 from . import test_rating
 from . import test_kpi
+from . import test_equipment
 from . import test_ui
