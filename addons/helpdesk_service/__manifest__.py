@@ -33,6 +33,7 @@
         "views/helpdesk_rating_views.xml",
         "views/helpdesk_kpi_views.xml",
         "views/helpdesk_equipment_views.xml",
+        "views/helpdesk_portal_templates.xml",
         "views/helpdesk_team_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",

@@ -1,6 +1,8 @@
+from datetime import timedelta
+
 from markupsafe import Markup
 
-from odoo import api, fields, models, tools
+from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 from .sla_clock import TARGET_DATE_FIELD, SlaClock
@@ -48,6 +50,8 @@ class HelpdeskTicket(models.Model):
     _rec_names_search = ["ticket_ref", "name", "partner_id.name"]
     _primary_email = "partner_email"
     _check_company_auto = True
+    # portal contacts who can read a ticket may write in its conversation
+    _mail_post_access = "read"
 
     ticket_ref = fields.Char(
         "Number", readonly=True, copy=False, index=True, default=lambda self: "New"
@@ -1264,6 +1268,105 @@ class HelpdeskTicket(models.Model):
             ]
             context["email_notification_force_header"] = True
         return context
+
+    # ------------------------------------------------------------ portal
+    @api.model
+    def _prepare_portal_ticket_vals(
+        self,
+        partner,
+        subject,
+        description,
+        site=None,
+        equipment=None,
+        ticket_type=None,
+        priority="1",
+    ):
+        """Values of a ticket a client opens on the portal (already validated)."""
+        company = partner.company_id or self.env.company
+        team = (
+            self.env["helpdesk.team"]
+            .sudo()
+            .search([("company_id", "=", company.id)], limit=1)
+        )
+        return {
+            "name": subject,
+            "description": description,
+            "partner_id": partner.id,
+            "team_id": team.id,
+            "company_id": company.id,
+            "channel": "portal",
+            "priority": priority,
+            "type_id": ticket_type.id if ticket_type else False,
+            "site_id": site.id if site else False,
+            "equipment_ids": [Command.set(equipment.ids)] if equipment else [],
+        }
+
+    def _portal_reopen_days(self):
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("helpdesk_service.portal_reopen_days", "14")
+        )
+        try:
+            return int(value)
+        except ValueError:
+            return 14
+
+    def _portal_can_reopen(self):
+        self.ensure_one()
+        if not self.is_closed:
+            return False
+        done = self.date_closed or self.date_resolved
+        if not done:
+            return True
+        return fields.Datetime.now() <= done + timedelta(
+            days=self._portal_reopen_days()
+        )
+
+    def _portal_close(self, partner):
+        """The client confirms a resolved ticket: it is closed."""
+        self.ensure_one()
+        if self.stage_kind != "resolved":
+            raise UserError(self.env._("Only a resolved ticket can be closed."))
+        stage = (
+            self.team_id._get_stage_of_kind("closed")
+            if self.team_id
+            else self.env["helpdesk.stage"].search([("kind", "=", "closed")], limit=1)
+        )
+        if stage:
+            self.stage_id = stage
+        self.with_context(helpdesk_no_contact=True).message_post(
+            body=self.env._(
+                "%(client)s confirmed the resolution.", client=partner.name
+            ),
+            author_id=partner.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def _portal_reopen(self, partner, reason):
+        """The client reopens a closed ticket, with a reason, within the window."""
+        self.ensure_one()
+        if not self._portal_can_reopen():
+            raise UserError(self.env._("This ticket can no longer be reopened."))
+        stage = (
+            self.team_id._get_stage_of_kind("in_progress")
+            if self.team_id
+            else self.env["helpdesk.stage"].search(
+                [("kind", "=", "in_progress")], limit=1
+            )
+        )
+        self.stage_id = stage
+        self.message_post(
+            body=self.env._(
+                "Reopened by %(client)s: %(reason)s", client=partner.name, reason=reason
+            ),
+            author_id=partner.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        return True
 
     # ------------------------------------------------------------ actions
     def action_acknowledge(self):

@@ -43,6 +43,13 @@ class ResPartner(models.Model):
         "Sites", compute="_compute_helpdesk_equipment_count"
     )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if "helpdesk_portal_scope" in vals:
+            # the portal record rule reads the scope: drop the cached rule domains
+            self.env.registry.clear_cache()
+        return res
+
     def _compute_helpdesk_equipment_count(self):
         clients = self.commercial_partner_id
         equipment = (

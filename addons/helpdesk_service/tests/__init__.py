@@ -8,4 +8,5 @@ from . import test_sla
 from . import test_rating
 from . import test_kpi
 from . import test_equipment
+from . import test_portal
 from . import test_ui

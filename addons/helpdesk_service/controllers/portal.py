@@ -1,0 +1,307 @@
+import base64
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+from odoo.osv import expression
+from odoo.tools import html_sanitize, plaintext2html
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 5
+PORTAL_PRIORITIES = ("0", "1", "2")  # urgent is the agents' call
+
+
+class HelpdeskPortal(CustomerPortal):
+    # ------------------------------------------------------------ home
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "ticket_count" in counters:
+            Ticket = request.env["helpdesk.ticket"]
+            values["ticket_count"] = (
+                Ticket.search_count([("is_closed", "=", False)])
+                if Ticket.has_access("read")
+                else 0
+            )
+        return values
+
+    # ------------------------------------------------------------ list
+    def _ticket_searchbar_sortings(self):
+        env = request.env
+        return {
+            "date": {"label": env._("Newest"), "order": "date_received desc, id desc"},
+            "priority": {
+                "label": env._("Priority"),
+                "order": "priority_effective desc, id desc",
+            },
+            "stage": {"label": env._("Status"), "order": "stage_id, id desc"},
+            "name": {"label": env._("Subject"), "order": "name, id"},
+        }
+
+    def _ticket_searchbar_filters(self):
+        env = request.env
+        partner = env.user.partner_id
+        return {
+            "open": {"label": env._("Open"), "domain": [("is_closed", "=", False)]},
+            "closed": {"label": env._("Closed"), "domain": [("is_closed", "=", True)]},
+            "mine": {
+                "label": env._("Opened by me"),
+                "domain": [("partner_id", "=", partner.id)],
+            },
+            "all": {"label": env._("All"), "domain": []},
+        }
+
+    @http.route(
+        ["/my/tickets", "/my/tickets/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_tickets(self, page=1, sortby=None, filterby=None, search=None, **kw):
+        Ticket = request.env["helpdesk.ticket"]
+        if not Ticket.has_access("read"):
+            return request.redirect("/my")
+        sortings = self._ticket_searchbar_sortings()
+        filters = self._ticket_searchbar_filters()
+        sortby = sortby if sortby in sortings else "date"
+        filterby = filterby if filterby in filters else "open"
+        domain = list(filters[filterby]["domain"])
+        if search:
+            search = search.strip()[:100]
+            domain = expression.AND(
+                [
+                    domain,
+                    ["|", ("name", "ilike", search), ("ticket_ref", "ilike", search)],
+                ]
+            )
+        # searched as the portal user: the record rules decide what he sees
+        count = Ticket.search_count(domain)
+        pager = portal_pager(
+            url="/my/tickets",
+            url_args={"sortby": sortby, "filterby": filterby, "search": search or ""},
+            total=count,
+            page=page,
+            step=self._items_per_page,
+        )
+        tickets = Ticket.search(
+            domain,
+            order=sortings[sortby]["order"],
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        request.session["my_tickets_history"] = tickets.ids[:100]
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "tickets": tickets.sudo(),
+                "page_name": "ticket",
+                "pager": pager,
+                "default_url": "/my/tickets",
+                "searchbar_sortings": sortings,
+                "sortby": sortby,
+                "searchbar_filters": filters,
+                "filterby": filterby,
+                "search": search or "",
+            }
+        )
+        return request.render("helpdesk_service.portal_my_tickets", values)
+
+    # ------------------------------------------------------------ ticket page
+    def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
+        partner = request.env.user.partner_id
+        ratings = (
+            request.env["rating.rating"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "helpdesk.ticket"),
+                    ("res_id", "=", ticket.id),
+                    ("helpdesk_kind", "=", "answer"),
+                    ("partner_id", "=", partner.id),
+                    ("consumed", "=", False),
+                    ("helpdesk_message_id", "!=", False),
+                ]
+            )
+        )
+        values = {
+            "page_name": "ticket",
+            "ticket": ticket,
+            "answer_ratings": ratings,
+            "can_close": ticket.stage_kind == "resolved",
+            "can_reopen": ticket._portal_can_reopen(),
+        }
+        return self._get_page_view_values(
+            ticket, access_token, values, "my_tickets_history", False, **kwargs
+        )
+
+    @http.route(
+        ["/my/tickets/<int:ticket_id>"], type="http", auth="public", website=True
+    )
+    def portal_my_ticket(self, ticket_id, access_token=None, **kw):
+        try:
+            ticket_sudo = self._document_check_access(
+                "helpdesk.ticket", ticket_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._ticket_get_page_view_values(ticket_sudo, access_token, **kw)
+        values["error"] = kw.get("error")
+        values["message"] = kw.get("message")
+        return request.render("helpdesk_service.portal_ticket_page", values)
+
+    @http.route(
+        ["/my/tickets/<int:ticket_id>/close"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_ticket_close(self, ticket_id, access_token=None, **kw):
+        try:
+            ticket_sudo = self._document_check_access(
+                "helpdesk.ticket", ticket_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        ticket_sudo._portal_close(request.env.user.partner_id)
+        return request.redirect(ticket_sudo.get_portal_url())
+
+    @http.route(
+        ["/my/tickets/<int:ticket_id>/reopen"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_ticket_reopen(self, ticket_id, access_token=None, reason=None, **kw):
+        try:
+            ticket_sudo = self._document_check_access(
+                "helpdesk.ticket", ticket_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        reason = (reason or "").strip()[:2000]
+        if not reason:
+            return request.redirect(
+                ticket_sudo.get_portal_url(query_string="&error=reason")
+            )
+        if not ticket_sudo._portal_can_reopen():
+            return request.redirect(
+                ticket_sudo.get_portal_url(query_string="&error=reopen_window")
+            )
+        ticket_sudo._portal_reopen(request.env.user.partner_id, reason)
+        return request.redirect(ticket_sudo.get_portal_url())
+
+    # ------------------------------------------------------------ new ticket
+    def _portal_client_choices(self):
+        client = request.env.user.partner_id.commercial_partner_id
+        Site = request.env["helpdesk.site"].sudo()
+        Equipment = request.env["helpdesk.equipment"].sudo()
+        return {
+            "sites": Site.search([("partner_id", "=", client.id)]),
+            "equipment": Equipment.search(
+                [("partner_id", "=", client.id), ("state", "!=", "decommissioned")]
+            ),
+            "types": request.env["helpdesk.ticket.type"].sudo().search([]),
+        }
+
+    @http.route(["/my/tickets/new"], type="http", auth="user", website=True)
+    def portal_ticket_new(self, **kw):
+        if not request.env["helpdesk.ticket"].has_access("read"):
+            return request.redirect("/my")
+        values = self._prepare_portal_layout_values()
+        values.update(self._portal_client_choices())
+        values.update({"page_name": "ticket_new", "errors": {}, "form": {}})
+        return request.render("helpdesk_service.portal_ticket_new", values)
+
+    @http.route(
+        ["/my/tickets/submit"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_ticket_submit(self, **post):
+        env = request.env
+        if not env["helpdesk.ticket"].has_access("read"):
+            return request.redirect("/my")
+        choices = self._portal_client_choices()
+        errors = {}
+        subject = (post.get("name") or "").strip()
+        if not subject:
+            errors["name"] = env._("Give your request a subject.")
+        elif len(subject) > 200:
+            errors["name"] = env._("The subject is limited to 200 characters.")
+        description = (post.get("description") or "").strip()
+        if len(description) > 20000:
+            errors["description"] = env._(
+                "The description is limited to 20,000 characters."
+            )
+        site = choices["sites"].filtered(lambda s: str(s.id) == post.get("site_id"))
+        if post.get("site_id") and not site:
+            errors["site_id"] = env._("Choose one of your sites.")
+        equipment = choices["equipment"].filtered(
+            lambda e: str(e.id) == post.get("equipment_id")
+        )
+        if post.get("equipment_id") and not equipment:
+            errors["equipment_id"] = env._("Choose one of your equipment items.")
+        ticket_type = choices["types"].filtered(
+            lambda t: str(t.id) == post.get("type_id")
+        )
+        priority = (
+            post.get("priority") if post.get("priority") in PORTAL_PRIORITIES else "1"
+        )
+        files = request.httprequest.files.getlist("attachments")
+        files = [f for f in files if f and f.filename]
+        if len(files) > MAX_ATTACHMENTS:
+            errors["attachments"] = env._(
+                "At most %(count)s files per request.", count=MAX_ATTACHMENTS
+            )
+        contents = []
+        for upload in files[:MAX_ATTACHMENTS]:
+            data = upload.read(MAX_ATTACHMENT_BYTES + 1)
+            if len(data) > MAX_ATTACHMENT_BYTES:
+                errors["attachments"] = env._(
+                    "%(file)s is larger than 10 MB.", file=upload.filename
+                )
+            contents.append((upload.filename[:200], data))
+        if errors:
+            values = self._prepare_portal_layout_values()
+            values.update(choices)
+            values.update({"page_name": "ticket_new", "errors": errors, "form": post})
+            response = request.render("helpdesk_service.portal_ticket_new", values)
+            response.status_code = 400
+            return response
+        partner = env.user.partner_id
+        ticket = (
+            env["helpdesk.ticket"]
+            .sudo()
+            .create(
+                env["helpdesk.ticket"]._prepare_portal_ticket_vals(
+                    partner,
+                    subject,
+                    html_sanitize(plaintext2html(description))
+                    if description
+                    else False,
+                    site=site,
+                    equipment=equipment,
+                    ticket_type=ticket_type,
+                    priority=priority,
+                )
+            )
+        )
+        if contents:
+            env["ir.attachment"].sudo().create(
+                [
+                    {
+                        "name": name,
+                        "datas": base64.b64encode(data),
+                        "res_model": "helpdesk.ticket",
+                        "res_id": ticket.id,
+                    }
+                    for name, data in contents
+                ]
+            )
+        return request.redirect(ticket.get_portal_url(query_string="&message=created"))

@@ -1,0 +1,43 @@
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("helpdesk_service_portal_tour", {
+    url: "/my/tickets",
+    steps: () => [
+        {
+            content: "Open a new request",
+            trigger: "a.o_helpdesk_service_new_ticket",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            trigger: "form.o_helpdesk_service_ticket_form input[name=name]",
+            run: "edit Tour: card reader broken",
+        },
+        {
+            trigger: "form.o_helpdesk_service_ticket_form textarea[name=description]",
+            run: "edit The card reader at till 2 refuses every card.",
+        },
+        {
+            trigger: "form.o_helpdesk_service_ticket_form button.o_helpdesk_service_submit",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The ticket page confirms the request",
+            trigger: ".o_helpdesk_service_portal_ticket .alert-success:contains(registered)",
+        },
+        {
+            content: "Write in the conversation",
+            trigger: "#chatterRoot:shadow .o-mail-Composer-input",
+            run: "edit Serial 4711, model CR-2",
+        },
+        {
+            trigger: "#chatterRoot:shadow .o-mail-Composer-send:enabled",
+            run: "click",
+        },
+        {
+            content: "The message is in the conversation",
+            trigger: "#chatterRoot:shadow .o-mail-Message:contains(Serial 4711)",
+        },
+    ],
+});
