@@ -132,6 +132,35 @@ class TestPortal(HttpCase):
         self.assertIn(response.status_code, (403, 404))
         self.assertNotIn("secret", response.text)
 
+    def test_answer_rating_buttons_on_the_ticket_page(self):
+        agent = new_test_user(
+            self.env,
+            login="hd_portal_agent",
+            groups="base.group_user,helpdesk_service.group_helpdesk_user",
+        )
+        message = self.t_own.with_user(agent).message_post(
+            body="Cable replaced",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        rating = self.env["rating.rating"].search(
+            [("helpdesk_message_id", "=", message.id)]
+        )
+        self.authenticate("hd_portal_own", "hd_portal_own")
+        page = self.url_open(f"/my/tickets/{self.t_own.id}").text
+        self.assertIn(f"/rate/{rating.access_token}/5", page)
+        self.assertIn(f"/rate/{rating.access_token}/1", page)
+        # the colleague with the company scope does not rate someone else's answers
+        self.authenticate("hd_portal_boss", "hd_portal_boss")
+        page = self.url_open(f"/my/tickets/{self.t_own.id}").text
+        self.assertNotIn(rating.access_token, page)
+        # once rated, the buttons go
+        self.t_own.rating_apply(5, token=rating.access_token)
+        self.authenticate("hd_portal_own", "hd_portal_own")
+        self.assertNotIn(
+            rating.access_token, self.url_open(f"/my/tickets/{self.t_own.id}").text
+        )
+
     def test_portal_home_counter(self):
         self.authenticate("hd_portal_boss", "hd_portal_boss")
         counters = self.url_open(
