@@ -207,7 +207,10 @@ class HelpdeskTeam(models.Model):
         return self.env["helpdesk.stage"].search([], limit=1)
 
     def _get_stage_of_kind(self, kind):
-        self.ensure_one()
+        """The first stage of this kind among the team's stages; without a team
+        (an empty recordset) or with no stages of its own, among all stages."""
+        if len(self) > 1:
+            self.ensure_one()
         if self.stage_ids:
             stages = self.stage_ids.filtered(lambda s: s.kind == kind)
             return stages.sorted("sequence")[:1]

@@ -1098,7 +1098,7 @@ class HelpdeskTicket(models.Model):
                 user_id=message.author_id.user_ids[:1].id or False,
             )
         )
-        if self.stage_kind == "waiting" and self.team_id:
+        if self.stage_kind == "waiting":
             stage = self.team_id._get_stage_of_kind("in_progress")
             if stage:
                 self.sudo().stage_id = stage
@@ -1328,11 +1328,7 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         if self.stage_kind != "resolved":
             raise UserError(self.env._("Only a resolved ticket can be closed."))
-        stage = (
-            self.team_id._get_stage_of_kind("closed")
-            if self.team_id
-            else self.env["helpdesk.stage"].search([("kind", "=", "closed")], limit=1)
-        )
+        stage = self.team_id._get_stage_of_kind("closed")
         if stage:
             self.stage_id = stage
         self.with_context(helpdesk_no_contact=True).message_post(
@@ -1350,13 +1346,7 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         if not self._portal_can_reopen():
             raise UserError(self.env._("This ticket can no longer be reopened."))
-        stage = (
-            self.team_id._get_stage_of_kind("in_progress")
-            if self.team_id
-            else self.env["helpdesk.stage"].search(
-                [("kind", "=", "in_progress")], limit=1
-            )
-        )
+        stage = self.team_id._get_stage_of_kind("in_progress")
         self.stage_id = stage
         self.message_post(
             body=self.env._(
@@ -1390,13 +1380,7 @@ class HelpdeskTicket(models.Model):
 
     def action_start(self):
         for ticket in self:
-            stage = (
-                ticket.team_id._get_stage_of_kind("in_progress")
-                if ticket.team_id
-                else self.env["helpdesk.stage"].search(
-                    [("kind", "=", "in_progress")], limit=1
-                )
-            )
+            stage = ticket.team_id._get_stage_of_kind("in_progress")
             if not stage:
                 raise UserError(
                     self.env._(

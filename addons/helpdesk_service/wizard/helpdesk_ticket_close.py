@@ -33,11 +33,7 @@ class HelpdeskTicketClose(models.TransientModel):
     @api.depends("ticket_id")
     def _compute_stage_id(self):
         for wizard in self:
-            team = wizard.ticket_id.team_id
-            stage = team._get_stage_of_kind("resolved") if team else False
-            wizard.stage_id = stage or self.env["helpdesk.stage"].search(
-                [("kind", "=", "resolved")], limit=1
-            )
+            wizard.stage_id = wizard.ticket_id.team_id._get_stage_of_kind("resolved")
 
     def action_confirm(self):
         self.ensure_one()

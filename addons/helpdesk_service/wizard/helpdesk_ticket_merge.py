@@ -104,13 +104,7 @@ class HelpdeskTicketMerge(models.TransientModel):
         )
         # the duplicates are closed and archived, pointing to the kept ticket
         for team, team_sources in sources.grouped("team_id").items():
-            stage = (
-                team._get_stage_of_kind("closed")
-                if team
-                else self.env["helpdesk.stage"].search(
-                    [("kind", "=", "closed")], limit=1
-                )
-            )
+            stage = team._get_stage_of_kind("closed")
             vals = {"merged_into_id": target.id, "active": False}
             if stage:
                 vals["stage_id"] = stage.id
