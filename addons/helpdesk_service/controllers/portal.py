@@ -25,7 +25,77 @@ class HelpdeskPortal(CustomerPortal):
                 if Ticket.has_access("read")
                 else 0
             )
+        if "equipment_count" in counters:
+            Equipment = request.env["helpdesk.equipment"]
+            values["equipment_count"] = (
+                Equipment.search_count([]) if Equipment.has_access("read") else 0
+            )
         return values
+
+    # ------------------------------------------------------------ equipment
+    @http.route(
+        ["/my/equipment", "/my/equipment/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_equipment(self, page=1, search=None, site_id=None, **kw):
+        Equipment = request.env["helpdesk.equipment"]
+        if not Equipment.has_access("read"):
+            return request.redirect("/my")
+        domain = []
+        if search:
+            search = search.strip()[:100]
+            domain += [
+                "|",
+                "|",
+                ("name", "ilike", search),
+                ("serial_number", "ilike", search),
+                ("inventory_number", "ilike", search),
+            ]
+        sites = request.env["helpdesk.site"].search([])
+        site = sites.filtered(lambda s: str(s.id) == str(site_id))
+        if site:
+            domain.append(("site_id", "=", site.id))
+        count = Equipment.search_count(domain)
+        pager = portal_pager(
+            url="/my/equipment",
+            url_args={"search": search or "", "site_id": site.id or ""},
+            total=count,
+            page=page,
+            step=self._items_per_page,
+        )
+        items = Equipment.search(
+            domain, limit=self._items_per_page, offset=pager["offset"]
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "items": items.sudo(),
+                "sites": sites.sudo(),
+                "site": site,
+                "page_name": "equipment",
+                "pager": pager,
+                "search": search or "",
+            }
+        )
+        return request.render("helpdesk_service.portal_my_equipment", values)
+
+    @http.route(["/my/equipment/<int:item_id>"], type="http", auth="user", website=True)
+    def portal_equipment_page(self, item_id, **kw):
+        try:
+            item_sudo = self._document_check_access("helpdesk.equipment", item_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        # the item's tickets the contact may see (own or company scope)
+        tickets = request.env["helpdesk.ticket"].search(
+            [("equipment_ids", "in", item_sudo.ids)], order="date_received desc"
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {"item": item_sudo, "tickets": tickets.sudo(), "page_name": "equipment"}
+        )
+        return request.render("helpdesk_service.portal_equipment_page", values)
 
     # ------------------------------------------------------------ list
     def _ticket_searchbar_sortings(self):

@@ -295,3 +295,40 @@ class TestPortal(HttpCase):
         self.assertEqual(ticket.channel, "portal")
         self.assertIn("Serial 4711", str(ticket.message_ids.mapped("body")))
         self.assertGreaterEqual(ticket.client_message_count, 1)
+
+    def test_equipment_pages(self):
+        Equipment = self.env["helpdesk.equipment"]
+        mine = Equipment.create(
+            {
+                "name": "Shop scanner",
+                "partner_id": self.client.id,
+                "site_id": self.site.id,
+                "serial_number": "PORTAL-SN-1",
+            }
+        )
+        rival = Equipment.create(
+            {
+                "name": "Rival scanner",
+                "partner_id": self.other_client.id,
+                "serial_number": "PORTAL-SN-2",
+            }
+        )
+        self.t_own.equipment_ids = mine
+        self.t_boss.equipment_ids = mine
+        self.authenticate("hd_portal_own", "hd_portal_own")
+        page = self.url_open("/my/equipment?search=PORTAL-SN").text
+        self.assertIn("Shop scanner", page)
+        self.assertNotIn("Rival scanner", page)
+        detail = self.url_open(f"/my/equipment/{mine.id}").text
+        self.assertIn("PORTAL-SN-1", detail)
+        self.assertIn(self.t_own.ticket_ref, detail)
+        self.assertNotIn(self.t_boss.ticket_ref, detail, "only the tickets he may see")
+        response = self.url_open(f"/my/equipment/{rival.id}", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        with self.assertRaises(AccessError):
+            rival.with_user(self.own_user).read(["name"])
+        with self.assertRaises(AccessError):
+            mine.with_user(self.own_user).write({"name": "Renamed"})
+        self.authenticate("hd_portal_boss", "hd_portal_boss")
+        detail = self.url_open(f"/my/equipment/{mine.id}").text
+        self.assertIn(self.t_boss.ticket_ref, detail)
