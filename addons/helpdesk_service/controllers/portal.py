@@ -206,15 +206,21 @@ class HelpdeskPortal(CustomerPortal):
             ticket, access_token, values, "my_tickets_history", False, **kwargs
         )
 
+    def _ticket_sudo_if_allowed(self, ticket_id, access_token=None):
+        """The ticket (sudo) if the visitor may read it, else an empty recordset."""
+        try:
+            return self._document_check_access(
+                "helpdesk.ticket", ticket_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.env["helpdesk.ticket"]
+
     @http.route(
         ["/my/tickets/<int:ticket_id>"], type="http", auth="public", website=True
     )
     def portal_my_ticket(self, ticket_id, access_token=None, **kw):
-        try:
-            ticket_sudo = self._document_check_access(
-                "helpdesk.ticket", ticket_id, access_token
-            )
-        except (AccessError, MissingError):
+        ticket_sudo = self._ticket_sudo_if_allowed(ticket_id, access_token)
+        if not ticket_sudo:
             return request.redirect("/my")
         values = self._ticket_get_page_view_values(ticket_sudo, access_token, **kw)
         values["error"] = kw.get("error")
@@ -229,13 +235,11 @@ class HelpdeskPortal(CustomerPortal):
         website=True,
     )
     def portal_ticket_close(self, ticket_id, access_token=None, **kw):
-        try:
-            ticket_sudo = self._document_check_access(
-                "helpdesk.ticket", ticket_id, access_token
-            )
-        except (AccessError, MissingError):
+        ticket_sudo = self._ticket_sudo_if_allowed(ticket_id, access_token)
+        if not ticket_sudo:
             return request.redirect("/my")
-        ticket_sudo._portal_close(request.env.user.partner_id)
+        if ticket_sudo.stage_kind == "resolved":
+            ticket_sudo._portal_close(request.env.user.partner_id)
         return request.redirect(ticket_sudo.get_portal_url())
 
     @http.route(
@@ -246,11 +250,8 @@ class HelpdeskPortal(CustomerPortal):
         website=True,
     )
     def portal_ticket_reopen(self, ticket_id, access_token=None, reason=None, **kw):
-        try:
-            ticket_sudo = self._document_check_access(
-                "helpdesk.ticket", ticket_id, access_token
-            )
-        except (AccessError, MissingError):
+        ticket_sudo = self._ticket_sudo_if_allowed(ticket_id, access_token)
+        if not ticket_sudo:
             return request.redirect("/my")
         reason = (reason or "").strip()[:2000]
         if not reason:
@@ -266,14 +267,15 @@ class HelpdeskPortal(CustomerPortal):
 
     # ------------------------------------------------------------ new ticket
     def _portal_client_choices(self):
+        # searched as the portal user: the record rules keep them to his company
         client = request.env.user.partner_id.commercial_partner_id
-        Site = request.env["helpdesk.site"].sudo()
-        Equipment = request.env["helpdesk.equipment"].sudo()
+        Site = request.env["helpdesk.site"]
+        Equipment = request.env["helpdesk.equipment"]
         return {
-            "sites": Site.search([("partner_id", "=", client.id)]),
+            "sites": Site.search([("partner_id", "=", client.id)]).sudo(),
             "equipment": Equipment.search(
                 [("partner_id", "=", client.id), ("state", "!=", "decommissioned")]
-            ),
+            ).sudo(),
             "types": request.env["helpdesk.ticket.type"].sudo().search([]),
         }
 
