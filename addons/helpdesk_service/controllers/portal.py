@@ -1,5 +1,3 @@
-import base64
-
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
@@ -365,15 +363,13 @@ class HelpdeskPortal(CustomerPortal):
             )
         )
         if contents:
-            env["ir.attachment"].sudo().create(
-                [
-                    {
-                        "name": name,
-                        "datas": base64.b64encode(data),
-                        "res_model": "helpdesk.ticket",
-                        "res_id": ticket.id,
-                    }
-                    for name, data in contents
-                ]
+            # in a public message of the client: the files show in the
+            # conversation, for him and for the agents
+            ticket.sudo().with_context(helpdesk_no_contact=True).message_post(
+                body=env._("Files attached to the request"),
+                attachments=contents,
+                author_id=partner.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
             )
         return request.redirect(ticket.get_portal_url(query_string="&message=created"))

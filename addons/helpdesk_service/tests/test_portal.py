@@ -210,6 +210,11 @@ class TestPortal(HttpCase):
             [("res_model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]
         )
         self.assertEqual(attachment.raw, b"jpeg-bytes")
+        message = ticket.message_ids.filtered("attachment_ids")
+        self.assertEqual(message.attachment_ids, attachment, "shown in the chatter")
+        self.assertEqual(message.author_id, self.own_user.partner_id)
+        self.assertFalse(message.subtype_id.internal)
+        self.assertEqual(ticket.client_message_count, 0, "not an extra contact")
         self.assertIn(f"/my/tickets/{ticket.id}", response.headers["Location"])
 
     def test_invalid_input_is_refused(self):
@@ -294,7 +299,47 @@ class TestPortal(HttpCase):
         self.assertEqual(ticket.partner_id, self.own_user.partner_id)
         self.assertEqual(ticket.channel, "portal")
         self.assertIn("Serial 4711", str(ticket.message_ids.mapped("body")))
+        self.assertEqual(ticket.message_ids.attachment_ids.name, "reader-log.txt")
         self.assertGreaterEqual(ticket.client_message_count, 1)
+
+    def test_portal_tour_rate_close_reopen(self):
+        ticket = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Tour resolved scanner",
+                "partner_id": self.own_user.partner_id.id,
+            }
+        )
+        ticket.message_subscribe(self.own_user.partner_id.ids)
+        agent = new_test_user(
+            self.env,
+            login="hd_portal_tour_agent",
+            groups="base.group_user,helpdesk_service.group_helpdesk_user",
+        )
+        ticket.with_user(agent).message_post(
+            body="Restart the scanner, it works again.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        ticket.stage_id = self.stage_resolved
+        self.start_tour(
+            "/my/tickets?filterby=all",
+            "helpdesk_service_portal_lifecycle_tour",
+            login="hd_portal_own",
+        )
+        rating = self.env["rating.rating"].search(
+            [
+                ("res_model", "=", "helpdesk.ticket"),
+                ("res_id", "=", ticket.id),
+                ("helpdesk_kind", "=", "answer"),
+            ]
+        )
+        self.assertEqual((rating.rating, rating.consumed), (5.0, True))
+        self.assertEqual(rating.feedback, "Fast and clear, thanks")
+        self.assertEqual(ticket.stage_kind, "in_progress")
+        self.assertEqual(ticket.reopen_count, 1)
+        self.assertIn(
+            "It stopped scanning again", str(ticket.message_ids.mapped("body"))
+        )
 
     def test_equipment_pages(self):
         Equipment = self.env["helpdesk.equipment"]

@@ -18,6 +18,15 @@ registry.category("web_tour.tours").add("helpdesk_service_portal_tour", {
             run: "edit The card reader at till 2 refuses every card.",
         },
         {
+            content: "Attach a log file",
+            trigger: "form.o_helpdesk_service_ticket_form input[name=attachments]",
+            run() {
+                const transfer = new DataTransfer();
+                transfer.items.add(new File(["card reader log"], "reader-log.txt", { type: "text/plain" }));
+                this.anchor.files = transfer.files;
+            },
+        },
+        {
             trigger: "form.o_helpdesk_service_ticket_form button.o_helpdesk_service_submit",
             run: "click",
             expectUnloadPage: true,
@@ -25,6 +34,10 @@ registry.category("web_tour.tours").add("helpdesk_service_portal_tour", {
         {
             content: "The ticket page confirms the request",
             trigger: ".o_helpdesk_service_portal_ticket .alert-success:contains(registered)",
+        },
+        {
+            content: "The file is in the conversation",
+            trigger: "#chatterRoot:shadow .o-mail-AttachmentCard:contains(reader-log.txt)",
         },
         {
             content: "Write in the conversation",
