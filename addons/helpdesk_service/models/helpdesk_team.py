@@ -96,6 +96,26 @@ class HelpdeskTeam(models.Model):
         "Otherwise the ticket keeps the address only. To refuse such e-mails, "
         "accept e-mails from known partners only.",
     )
+    # follow-up (see helpdesk.ticket._cron_followup)
+    followup_agent_hours = fields.Integer(
+        "Remind the assignee after (h)",
+        default=24,
+        help="The assignee gets a to-do when an open ticket has had no public reply "
+        "and no change of stage for this many hours. 0: no reminder.",
+    )
+    followup_client_hours = fields.Integer(
+        "Remind the client after (h)",
+        default=48,
+        help="The client gets an e-mail when a ticket has waited for his answer "
+        "this many hours, once per waiting period. 0: no reminder.",
+    )
+    autoclose_days = fields.Integer(
+        "Close resolved tickets after (days)",
+        default=7,
+        help="Resolved tickets close by themselves after this many days; the client "
+        "is told he can still reopen them from the portal. 0: resolved tickets "
+        "stay resolved until someone closes them.",
+    )
     ticket_ids = fields.One2many("helpdesk.ticket", "team_id", "Tickets")
     open_ticket_count = fields.Integer(compute="_compute_ticket_counts")
     urgent_ticket_count = fields.Integer(compute="_compute_ticket_counts")
@@ -116,6 +136,17 @@ class HelpdeskTeam(models.Model):
     my_good_percent = fields.Float("My good ratings (%)", compute="_compute_kpi")
     my_sla_met_percent = fields.Float("My SLA met (%)", compute="_compute_kpi")
     my_open_ticket_count = fields.Integer("My open tickets", compute="_compute_kpi")
+
+    _sql_constraints = [
+        (
+            "followup_delays_positive",
+            (
+                "CHECK(followup_agent_hours >= 0 AND followup_client_hours >= 0 "
+                "AND autoclose_days >= 0)"
+            ),
+            "Follow-up and auto-close delays cannot be negative (0 turns them off).",
+        ),
+    ]
 
     def _compute_ticket_counts(self):
         Ticket = self.env["helpdesk.ticket"]
