@@ -9,6 +9,7 @@
     "depends": ["helpdesk_service", "account", "contract"],
     "data": [
         "views/helpdesk_ticket_views.xml",
+        "views/helpdesk_announcement_views.xml",
     ],
     "installable": True,
 }

@@ -13,6 +13,7 @@
         "security/helpdesk_service_groups.xml",
         "security/ir.model.access.csv",
         "security/helpdesk_ticket_security.xml",
+        "security/helpdesk_article_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/mail_template_data.xml",
@@ -34,11 +35,15 @@
         "views/helpdesk_kpi_views.xml",
         "views/helpdesk_equipment_views.xml",
         "views/helpdesk_portal_templates.xml",
+        "views/helpdesk_article_views.xml",
+        "views/helpdesk_article_templates.xml",
+        "views/helpdesk_announcement_views.xml",
         "views/helpdesk_team_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
         "wizard/helpdesk_ticket_close_views.xml",
         "wizard/helpdesk_ticket_merge_views.xml",
+        "wizard/mail_compose_message_views.xml",
         "views/helpdesk_service_menus.xml",
     ],
     "demo": [
@@ -48,8 +53,13 @@
         "demo/helpdesk_sla_demo.xml",
         "demo/helpdesk_equipment_demo.xml",
         "demo/helpdesk_ticket_demo.xml",
+        "demo/helpdesk_article_demo.xml",
+        "demo/helpdesk_announcement_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "helpdesk_service/static/src/js/*.js",
+        ],
         "web.assets_tests": [
             "helpdesk_service/static/tests/tours/*.js",
         ],

@@ -1,1 +1,2 @@
 from . import test_client_contracts
+from . import test_announcement_contracts

@@ -22,3 +22,8 @@ from . import helpdesk_equipment_manufacturer
 from . import helpdesk_equipment_model
 from . import helpdesk_site
 from . import helpdesk_equipment
+from . import helpdesk_article_tag
+from . import helpdesk_article_category
+from . import helpdesk_article
+from . import helpdesk_article_vote
+from . import helpdesk_announcement

@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import is_html_empty
 
 from .sla_clock import TARGET_DATE_FIELD, SlaClock
 
@@ -211,6 +212,20 @@ class HelpdeskTicket(models.Model):
         copy=False,
         index=True,
         help="Last client message, public reply or phone call.",
+    )
+    date_last_agent_update = fields.Datetime(
+        "Last agent update",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Last public reply of an agent or change of stage. The assignee is "
+        "reminded when it is older than the team's follow-up delay.",
+    )
+    date_followup_agent = fields.Datetime(
+        "Assignee reminded on", readonly=True, copy=False
+    )
+    date_followup_client = fields.Datetime(
+        "Client reminded on", readonly=True, copy=False
     )
     reopen_count = fields.Integer("Reopened", readonly=True, copy=False)
     client_message_count = fields.Integer("Client messages", readonly=True, copy=False)
@@ -653,7 +668,15 @@ class HelpdeskTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         Sequence = self.env["ir.sequence"]
+        now = fields.Datetime.now()
         for vals in vals_list:
+            received = (
+                vals.get("date_received")
+                or self.env.context.get("default_date_received")
+                or now
+            )
+            vals.setdefault("date_received", received)
+            vals.setdefault("date_last_agent_update", received)
             if vals.get("ticket_ref", "New") == "New":
                 company_id = vals.get("company_id")
                 seq = Sequence.with_company(company_id) if company_id else Sequence
@@ -706,6 +729,7 @@ class HelpdeskTicket(models.Model):
             }
         if "stage_id" in vals:
             vals.setdefault("date_last_stage_update", fields.Datetime.now())
+            vals.setdefault("date_last_agent_update", vals["date_last_stage_update"])
             stage = self.env["helpdesk.stage"].browse(vals["stage_id"])
             if stage.kind == "closed":
                 vals.setdefault("date_closed", fields.Datetime.now())
@@ -957,6 +981,242 @@ class HelpdeskTicket(models.Model):
                 super(HelpdeskTicket, ticket).write(changed)
         return True
 
+    # ------------------------------------------------------------ follow-up
+    @api.model
+    def _get_followup_agent_domain(self, team, now):
+        """Open, assigned tickets of `team` without an agent update (public
+        reply, change of stage) for the team's number of hours."""
+        limit = now - timedelta(hours=team.followup_agent_hours)
+        return [
+            ("team_id", "=", team.id),
+            ("is_closed", "=", False),
+            ("stage_kind", "not in", ("waiting", "resolved")),
+            ("user_id", "!=", False),
+            "|",
+            ("date_last_agent_update", "<=", limit),
+            "&",
+            ("date_last_agent_update", "=", False),
+            ("date_received", "<=", limit),
+        ]
+
+    @api.model
+    def _get_followup_client_domain(self, team, now):
+        """Tickets of `team` waiting for the client's answer for the team's
+        number of hours."""
+        return [
+            ("team_id", "=", team.id),
+            ("stage_kind", "=", "waiting"),
+            ("partner_id", "!=", False),
+            (
+                "date_last_stage_update",
+                "<=",
+                now - timedelta(hours=team.followup_client_hours),
+            ),
+        ]
+
+    @api.model
+    def _get_autoclose_domain(self, team, now):
+        """Tickets of `team` resolved for the team's number of days."""
+        return [
+            ("team_id", "=", team.id),
+            ("stage_kind", "=", "resolved"),
+            ("date_resolved", "<=", now - timedelta(days=team.autoclose_days)),
+        ]
+
+    @api.model
+    def _get_followup_condition(self, job):
+        """What a domain cannot say (one column against another): the ticket was
+        not handled yet since its last update."""
+        SQL = tools.SQL
+
+        def column(name):
+            return SQL.identifier(self._table, name)
+
+        if job == "agent":
+            return SQL(
+                "(%(reminded)s IS NULL "
+                "OR %(reminded)s < COALESCE(%(update)s, %(received)s))",
+                reminded=column("date_followup_agent"),
+                update=column("date_last_agent_update"),
+                received=column("date_received"),
+            )
+        if job == "client":
+            # no client message since the ticket entered the waiting stage
+            Event = self.env["helpdesk.ticket.event"]
+            return SQL(
+                "(%(reminded)s IS NULL OR %(reminded)s < %(entered)s) "
+                "AND NOT EXISTS (SELECT 1 FROM %(event)s "
+                "WHERE %(event_ticket)s = %(id)s "
+                "AND %(event_type)s = 'client_message' "
+                "AND %(event_date)s >= %(entered)s)",
+                reminded=column("date_followup_client"),
+                entered=column("date_last_stage_update"),
+                id=column("id"),
+                event=SQL.identifier(Event._table),
+                event_ticket=SQL.identifier(Event._table, "ticket_id"),
+                event_type=SQL.identifier(Event._table, "event_type"),
+                event_date=SQL.identifier(Event._table, "date"),
+            )
+        return None
+
+    @api.model
+    def _get_followup_query(self, team, job, now):
+        domain = {
+            "agent": self._get_followup_agent_domain,
+            "client": self._get_followup_client_domain,
+            "autoclose": self._get_autoclose_domain,
+        }[job](team, now)
+        query = self._search(domain, order="id")
+        condition = self._get_followup_condition(job)
+        if condition:
+            query.add_where(condition)
+        return query
+
+    @api.model
+    def _get_followup_jobs(self, team):
+        """The follow-up jobs `team` has turned on."""
+        jobs = []
+        if team.followup_agent_hours > 0:
+            jobs.append("agent")
+        if team.followup_client_hours > 0:
+            jobs.append("client")
+        if team.autoclose_days > 0 and team._get_stage_of_kind("closed"):
+            jobs.append("autoclose")
+        return jobs
+
+    @api.model
+    def _followup_fetch(self, team, job, now, limit):
+        """Up to `limit` tickets due for `job`, locked for this transaction;
+        tickets another transaction holds are left for the next run."""
+        if limit <= 0:
+            return self.browse()
+        query = self._get_followup_query(team, job, now)
+        if query.is_empty():
+            return self.browse()
+        query.limit = limit
+        self._flush_followup()
+        rows = self.env.execute_query(
+            tools.SQL(
+                "%s FOR NO KEY UPDATE OF %s SKIP LOCKED",
+                query.select(),
+                tools.SQL.identifier(self._table),
+            )
+        )
+        return self.browse(row[0] for row in rows)
+
+    @api.model
+    def _followup_count(self, team, job, now):
+        query = self._get_followup_query(team, job, now)
+        if query.is_empty():
+            return 0
+        query.order = None
+        self._flush_followup()
+        return self.env.execute_query(query.select("COUNT(*)"))[0][0]
+
+    @api.model
+    def _flush_followup(self):
+        """The conditions of _get_followup_condition read columns the ORM does
+        not know of: write them out first."""
+        self.flush_model()
+        self.env["helpdesk.ticket.event"].flush_model(
+            ["ticket_id", "event_type", "date"]
+        )
+
+    @api.model
+    def _cron_followup(self, batch_size=500):
+        """Per team: remind assignees of tickets without an agent update, remind
+        clients of tickets waiting for their answer, close tickets resolved long
+        enough. Each ticket is marked in the same transaction (reminder date,
+        closed stage), so a rerun does nothing until the ticket moves again.
+        Returns how many tickets it handled."""
+        now = fields.Datetime.now()
+        teams = self.env["helpdesk.team"].search(
+            [
+                "|",
+                "|",
+                ("followup_agent_hours", ">", 0),
+                ("followup_client_hours", ">", 0),
+                ("autoclose_days", ">", 0),
+            ]
+        )
+        handlers = {
+            "agent": "_followup_remind_agent",
+            "client": "_followup_remind_client",
+            "autoclose": "_followup_autoclose",
+        }
+        done = 0
+        team_jobs = []
+        for team in teams:
+            Ticket = self.with_company(team.company_id)
+            jobs = Ticket._get_followup_jobs(team)
+            team_jobs.append((team, Ticket, jobs))
+            for job in jobs:
+                tickets = Ticket._followup_fetch(team, job, now, batch_size - done)
+                if tickets:
+                    getattr(tickets, handlers[job])(team, now)
+                    done += len(tickets)
+        remaining = 0
+        if done:
+            remaining = sum(
+                Ticket._followup_count(team, job, now)
+                for team, Ticket, jobs in team_jobs
+                for job in jobs
+            )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    def _followup_remind_agent(self, team, now):
+        """A to-do for the assignee of each ticket, created at once."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        summary = self.env._(
+            "No update for %(hours)s hours", hours=team.followup_agent_hours
+        )
+        today = fields.Date.context_today(self, now)
+        self.env["mail.activity"].sudo().create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": ticket.id,
+                    "activity_type_id": todo.id,
+                    "user_id": ticket.user_id.id,
+                    "summary": summary,
+                    "date_deadline": today,
+                }
+                for ticket in self
+            ]
+        )
+        self.write({"date_followup_agent": now})
+        return True
+
+    def _followup_remind_client(self, team, now):
+        """A public message to the client (follower), which is no contact."""
+        template = self.env.ref(
+            "helpdesk_service.mail_template_followup_client", raise_if_not_found=False
+        )
+        if template:
+            self.with_context(helpdesk_no_contact=True).message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                message_type="auto_comment",
+            )
+        self.write({"date_followup_client": now})
+        return True
+
+    def _followup_autoclose(self, team, now):
+        """Close the tickets and tell the clients how to reopen them."""
+        self.write({"stage_id": team._get_stage_of_kind("closed").id})
+        template = self.env.ref(
+            "helpdesk_service.mail_template_autoclose", raise_if_not_found=False
+        )
+        if template:
+            self.with_context(helpdesk_no_contact=True).message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                message_type="auto_comment",
+            )
+        return True
+
     # ------------------------------------------------------------ mail
     def _send_acknowledgement(self):
         """Tell the client his request is registered, with its number. Tickets
@@ -1055,6 +1315,7 @@ class HelpdeskTicket(models.Model):
         vals = {
             "agent_reply_count": self.agent_reply_count + 1,
             "date_last_contact": now,
+            "date_last_agent_update": now,
         }
         events = []
         if not self.date_ack:
@@ -1417,6 +1678,49 @@ class HelpdeskTicket(models.Model):
             display_name=self.env._("Linked to %(ticket)s", ticket=self.ticket_ref),
         )
         return action
+
+    def action_create_article(self):
+        """Turn a solved ticket into a draft knowledge-base article."""
+        self.ensure_one()
+        if self.stage_kind not in ("resolved", "closed"):
+            raise UserError(
+                self.env._("Write an article from a resolved or closed ticket.")
+            )
+        body = self.description or ""
+        if not is_html_empty(self.resolution):
+            body += Markup("<h3>%s</h3>") % self.env._("Solution") + self.resolution
+        article = self.env["helpdesk.article"].create(
+            {
+                "name": self.name,
+                "body": body,
+                "type_ids": [Command.set(self.type_id.ids)],
+                "source_ticket_id": self.id,
+                "company_id": self.company_id.id,
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "helpdesk.article",
+            "res_id": article.id,
+            "view_mode": "form",
+        }
+
+    def action_announce(self):
+        """Prepare an announcement of a major incident to its clients."""
+        self.ensure_one()
+        clients = (self | self.child_ids).commercial_partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "helpdesk.announcement",
+            "view_mode": "form",
+            "context": {
+                "default_name": self.name,
+                "default_kind": "incident",
+                "default_ticket_id": self.id,
+                "default_partner_ids": clients.ids,
+                "default_company_id": self.company_id.id,
+            },
+        }
 
     def action_merge(self):
         return {

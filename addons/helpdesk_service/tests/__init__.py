@@ -8,5 +8,8 @@ from . import test_sla
 from . import test_rating
 from . import test_kpi
 from . import test_equipment
+from . import test_followup
 from . import test_portal
+from . import test_knowledge
+from . import test_announcement
 from . import test_ui

@@ -1,2 +1,3 @@
 from . import helpdesk_ticket_close
 from . import helpdesk_ticket_merge
+from . import mail_compose_message

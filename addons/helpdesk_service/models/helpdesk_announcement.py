@@ -1,0 +1,203 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class HelpdeskAnnouncement(models.Model):
+    """A notice to clients about planned maintenance, a change or an ongoing
+    incident. It is shown on the affected clients' portal home and mailed to
+    their contacts when published."""
+
+    _name = "helpdesk.announcement"
+    _description = "Client Announcement"
+    _inherit = ["mail.thread"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char("Title", required=True, tracking=True)
+    body = fields.Html(sanitize=True)
+    kind = fields.Selection(
+        [
+            ("maintenance", "Planned maintenance"),
+            ("change", "Change"),
+            ("incident", "Incident"),
+            ("info", "Information"),
+        ],
+        default="maintenance",
+        required=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", index=True, default=lambda self: self.env.company
+    )
+    date_start = fields.Datetime(
+        "From", required=True, default=fields.Datetime.now, tracking=True
+    )
+    date_end = fields.Datetime("Until", index=True, tracking=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("published", "Published"), ("cancelled", "Cancelled")],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    audience = fields.Selection(
+        [("all", "All clients"), ("targeted", "Selected clients")],
+        default="targeted",
+        required=True,
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        "helpdesk_announcement_partner_rel",
+        "announcement_id",
+        "partner_id",
+        string="Clients",
+        domain="[('is_company', '=', True)]",
+    )
+    site_ids = fields.Many2many("helpdesk.site", string="Sites", check_company=True)
+    equipment_type_ids = fields.Many2many(
+        "helpdesk.equipment.type", string="Equipment types"
+    )
+    client_ids = fields.Many2many(
+        "res.partner",
+        "helpdesk_announcement_client_rel",
+        "announcement_id",
+        "partner_id",
+        string="Affected clients",
+        compute="_compute_client_ids",
+        store=True,
+        help="Clients chosen directly, owning one of the sites, or having "
+        "equipment of one of the types.",
+    )
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket",
+        "Major incident",
+        index="btree_not_null",
+        domain="[('is_major_incident', '=', True)]",
+        check_company=True,
+    )
+    date_sent = fields.Datetime("Mailed on", readonly=True, copy=False)
+    recipient_count = fields.Integer("Mailed contacts", readonly=True, copy=False)
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for announcement in self:
+            if (
+                announcement.date_end
+                and announcement.date_end < announcement.date_start
+            ):
+                raise UserError(
+                    self.env._("An announcement cannot end before it starts.")
+                )
+
+    @api.depends("audience", "partner_ids", "site_ids.partner_id", "equipment_type_ids")
+    def _compute_client_ids(self):
+        for announcement in self:
+            announcement.client_ids = (
+                announcement._get_target_clients()
+                if announcement.audience == "targeted"
+                else False
+            )
+
+    def _get_target_clients(self):
+        """The commercial partners a targeted announcement is for. Other
+        addons add their own criteria (contracts)."""
+        self.ensure_one()
+        clients = self.partner_ids.commercial_partner_id | self.site_ids.partner_id
+        if self.equipment_type_ids:
+            groups = (
+                self.env["helpdesk.equipment"]
+                .sudo()
+                ._read_group(
+                    [("type_id", "in", self.equipment_type_ids.ids)], ["partner_id"]
+                )
+            )
+            clients |= self.env["res.partner"].union(*(p for (p,) in groups))
+        return clients.commercial_partner_id
+
+    def _get_recipients(self):
+        """The contacts who receive the announcement by e-mail."""
+        self.ensure_one()
+        Partner = self.env["res.partner"].sudo()
+        if self.audience == "all":
+            groups = (
+                self.env["helpdesk.ticket"]
+                .sudo()
+                ._read_group(
+                    [("company_id", "=", self.company_id.id)], ["commercial_partner_id"]
+                )
+            )
+            clients = Partner.union(*(p for (p,) in groups))
+        else:
+            clients = self.client_ids
+        if not clients:
+            return Partner
+        contacts = Partner.search(
+            [
+                ("commercial_partner_id", "in", clients.ids),
+                ("is_company", "=", False),
+                ("email", "!=", False),
+            ]
+        )
+        # a client without contact persons gets it at the company address
+        without = clients - contacts.commercial_partner_id
+        return contacts | without.filtered("email")
+
+    @api.model
+    def _portal_current(self):
+        """Announcements the current portal user sees on his home page:
+        published, not over yet (access rules select the clients)."""
+        if not self.has_access("read"):
+            return self.browse()
+        now = fields.Datetime.now()
+        return self.search(
+            [
+                ("state", "=", "published"),
+                "|",
+                ("date_end", "=", False),
+                ("date_end", ">=", now),
+            ],
+            order="date_start, id",
+            limit=10,
+        )
+
+    # ------------------------------------------------------------ actions
+    def action_publish(self):
+        for announcement in self:
+            if announcement.state != "draft":
+                raise UserError(
+                    self.env._("Only a draft announcement can be published.")
+                )
+            if announcement.audience == "targeted" and not announcement.client_ids:
+                raise UserError(
+                    self.env._(
+                        "Choose the affected clients, sites, equipment types "
+                        "or contracts of %(name)s.",
+                        name=announcement.name,
+                    )
+                )
+            recipients = announcement._get_recipients()
+            if recipients:
+                announcement.message_post(
+                    subject=announcement.name,
+                    body=announcement.body or announcement.name,
+                    partner_ids=recipients.ids,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    email_layout_xmlid="mail.mail_notification_light",
+                )
+            announcement.write(
+                {
+                    "state": "published",
+                    "date_sent": fields.Datetime.now(),
+                    "recipient_count": len(recipients),
+                }
+            )
+        return True
+
+    def action_cancel(self):
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_draft(self):
+        self.write({"state": "draft"})
+        return True

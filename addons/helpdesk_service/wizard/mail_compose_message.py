@@ -1,0 +1,26 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+
+class MailComposeMessage(models.TransientModel):
+    _inherit = "mail.compose.message"
+
+    helpdesk_article_ids = fields.Many2many(
+        "helpdesk.article",
+        string="Knowledge base articles",
+        domain="[('state', '=', 'published'), ('visibility', '!=', 'internal')]",
+        help="Links to these articles are added to the reply.",
+    )
+
+    @api.onchange("helpdesk_article_ids")
+    def _onchange_helpdesk_article_ids(self):
+        """Append a link to each article chosen, once."""
+        base_url = self.get_base_url()
+        body = self.body or Markup()
+        for article in self.helpdesk_article_ids:
+            url = base_url + article._origin.portal_url
+            if url in body:
+                continue
+            body += Markup('<p><a href="%s">%s</a></p>') % (url, article.name)
+        self.body = body
