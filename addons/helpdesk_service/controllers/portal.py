@@ -127,7 +127,16 @@ class HelpdeskPortal(CustomerPortal):
         auth="user",
         website=True,
     )
-    def portal_my_tickets(self, page=1, sortby=None, filterby=None, search=None, **kw):
+    def portal_my_tickets(
+        self,
+        page=1,
+        sortby=None,
+        filterby=None,
+        search=None,
+        site_id=None,
+        equipment_id=None,
+        **kw,
+    ):
         Ticket = request.env["helpdesk.ticket"]
         if not Ticket.has_access("read"):
             return request.redirect("/my")
@@ -136,6 +145,16 @@ class HelpdeskPortal(CustomerPortal):
         sortby = sortby if sortby in sortings else "date"
         filterby = filterby if filterby in filters else "open"
         domain = list(filters[filterby]["domain"])
+        # site and equipment filters: only the client's own (searched as him)
+        sites = self._portal_readable("helpdesk.site", [])
+        site = sites.filtered(lambda s: str(s.id) == str(site_id))
+        if site:
+            domain.append(("site_id", "=", site.id))
+        equipment = self._portal_readable(
+            "helpdesk.equipment", [("id", "=", self._int_or_zero(equipment_id))]
+        )
+        if equipment:
+            domain.append(("equipment_ids", "in", equipment.ids))
         if search:
             search = search.strip()[:100]
             domain = expression.AND(
@@ -148,7 +167,13 @@ class HelpdeskPortal(CustomerPortal):
         count = Ticket.search_count(domain)
         pager = portal_pager(
             url="/my/tickets",
-            url_args={"sortby": sortby, "filterby": filterby, "search": search or ""},
+            url_args={
+                "sortby": sortby,
+                "filterby": filterby,
+                "search": search or "",
+                "site_id": site.id or "",
+                "equipment_id": equipment.id or "",
+            },
             total=count,
             page=page,
             step=self._items_per_page,
@@ -172,9 +197,25 @@ class HelpdeskPortal(CustomerPortal):
                 "searchbar_filters": filters,
                 "filterby": filterby,
                 "search": search or "",
+                "sites": sites.sudo(),
+                "site": site.sudo(),
+                "equipment_filter": equipment.sudo(),
             }
         )
         return request.render("helpdesk_service.portal_my_tickets", values)
+
+    @staticmethod
+    def _int_or_zero(value):
+        try:
+            return int(value or 0)
+        except (TypeError, ValueError):
+            return 0
+
+    @staticmethod
+    def _portal_readable(model, domain):
+        """Records of ``model`` the portal user may read (empty without ACL)."""
+        Model = request.env[model]
+        return Model.search(domain) if Model.has_access("read") else Model
 
     # ------------------------------------------------------------ ticket page
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):

@@ -270,6 +270,36 @@ class TestKnowledgePortal(KnowledgeMixin, HttpCase):
         self.assertIn(self.a_portal.name, results)
         self.assertNotIn(self.a_internal.name, results)
 
+    def test_article_files(self):
+        Attachment = self.env["ir.attachment"]
+        public_file, internal_file = Attachment.create(
+            [
+                {
+                    "name": "jam.pdf",
+                    "raw": b"public steps",
+                    "res_model": "helpdesk.article",
+                    "res_id": self.a_public.id,
+                },
+                {
+                    "name": "escalation.pdf",
+                    "raw": b"supplier phone",
+                    "res_model": "helpdesk.article",
+                    "res_id": self.a_internal.id,
+                },
+            ]
+        )
+        page = self.url_open(f"/helpdesk/kb/article/{self.a_public.id}").text
+        self.assertIn("jam.pdf", page)
+        link = page.split(f'href="/web/content/{public_file.id}?')[1].split('"')[0]
+        download = self.url_open(
+            f"/web/content/{public_file.id}?" + link.replace("&amp;", "&")
+        )
+        self.assertEqual(download.content, b"public steps")
+        # the internal article's file is not reachable without its token
+        response = self.url_open(f"/web/content/{internal_file.id}")
+        self.assertIn(response.status_code, (403, 404))
+        self.assertNotIn(b"supplier phone", response.content)
+
     def test_vote_needs_csrf(self):
         url = f"/helpdesk/kb/article/{self.a_public.id}"
         response = self.url_open(f"{url}/vote", data={"helpful": "yes"})

@@ -341,6 +341,41 @@ class TestPortal(HttpCase):
             "It stopped scanning again", str(ticket.message_ids.mapped("body"))
         )
 
+    def test_ticket_list_filters_by_site_and_equipment(self):
+        Equipment = self.env["helpdesk.equipment"]
+        scanner = Equipment.create(
+            {"name": "Filter scanner", "partner_id": self.client.id}
+        )
+        rival_item = Equipment.create(
+            {"name": "Rival filter item", "partner_id": self.other_client.id}
+        )
+        self.t_boss.write({"site_id": self.site.id, "equipment_ids": scanner.ids})
+        self.authenticate("hd_portal_boss", "hd_portal_boss")
+        listing = self.url_open("/my/tickets?filterby=all").text
+        self.assertIn(self.t_own.ticket_ref, listing)
+        self.assertIn("Portal shop", listing, "the site filter offers his sites")
+        self.assertNotIn("Rival shop", listing)
+        by_site = self.url_open(f"/my/tickets?filterby=all&site_id={self.site.id}").text
+        self.assertIn(self.t_boss.ticket_ref, by_site)
+        self.assertNotIn(self.t_own.ticket_ref, by_site)
+        by_item = self.url_open(
+            f"/my/tickets?filterby=all&equipment_id={scanner.id}"
+        ).text
+        self.assertIn(self.t_boss.ticket_ref, by_item)
+        self.assertNotIn(self.t_own.ticket_ref, by_item)
+        self.assertIn("Equipment: Filter scanner", by_item)
+        # another client's site or item is ignored, nothing of his shows
+        for query in (
+            f"site_id={self.rival_site.id}",
+            f"equipment_id={rival_item.id}",
+            "equipment_id=abc",
+        ):
+            page = self.url_open(f"/my/tickets?filterby=all&{query}")
+            self.assertEqual(page.status_code, 200)
+            self.assertIn(self.t_own.ticket_ref, page.text)
+            self.assertNotIn(self.t_other.ticket_ref, page.text)
+            self.assertNotIn("Rival filter item", page.text)
+
     def test_equipment_pages(self):
         Equipment = self.env["helpdesk.equipment"]
         mine = Equipment.create(
