@@ -5,6 +5,7 @@ from . import helpdesk_ticket_type
 from . import helpdesk_ticket_tag
 from . import helpdesk_team
 from . import helpdesk_ticket
+from . import helpdesk_ticket_timer
 from . import helpdesk_ticket_event
 from . import helpdesk_ticket_call
 from . import res_partner
@@ -27,3 +28,4 @@ from . import helpdesk_article_category
 from . import helpdesk_article
 from . import helpdesk_article_vote
 from . import helpdesk_announcement
+from . import account_analytic_line

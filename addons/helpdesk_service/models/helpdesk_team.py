@@ -116,6 +116,26 @@ class HelpdeskTeam(models.Model):
         "is told he can still reopen them from the portal. 0: resolved tickets "
         "stay resolved until someone closes them.",
     )
+    # timesheets (hr_timesheet): the team's time goes to its project
+    project_id = fields.Many2one(
+        "project.project",
+        "Timesheet project",
+        check_company=True,
+        copy=False,
+        domain="[('allow_timesheets', '=', True)]",
+        help="Receives the timesheets of the team's tickets. Created with the team.",
+    )
+    timesheet_rounding_minutes = fields.Integer(
+        "Round timer entries up to (min)",
+        default=15,
+        help="A stopped timer records its duration rounded up to a multiple of "
+        "this many minutes. 0: the exact duration.",
+    )
+    timesheet_min_minutes = fields.Integer(
+        "Minimum timer entry (min)",
+        default=15,
+        help="A stopped timer records at least this many minutes. 0: no minimum.",
+    )
     ticket_ids = fields.One2many("helpdesk.ticket", "team_id", "Tickets")
     open_ticket_count = fields.Integer(compute="_compute_ticket_counts")
     urgent_ticket_count = fields.Integer(compute="_compute_ticket_counts")
@@ -145,6 +165,11 @@ class HelpdeskTeam(models.Model):
                 "AND autoclose_days >= 0)"
             ),
             "Follow-up and auto-close delays cannot be negative (0 turns them off).",
+        ),
+        (
+            "timesheet_minutes_positive",
+            "CHECK(timesheet_rounding_minutes >= 0 AND timesheet_min_minutes >= 0)",
+            "Timer rounding and minimum cannot be negative (0 turns them off).",
         ),
     ]
 
@@ -335,16 +360,65 @@ class HelpdeskTeam(models.Model):
     def create(self, vals_list):
         teams = super().create(vals_list)
         teams._subscribe_members()
+        teams._ensure_project()
         return teams
 
     def write(self, vals):
+        # a project still named after its team follows the team's new name
+        old_names = {}
+        if vals.get("name"):
+            old_names = {team.project_id.sudo(): team.name for team in self}
         res = super().write(vals)
         if "member_ids" in vals or "user_id" in vals:
             self._subscribe_members()
+        renamed = self.env["project.project"].sudo()
+        for project, old_name in old_names.items():
+            if project and project.name == old_name:
+                renamed |= project
+        if renamed:
+            renamed.write({"name": vals["name"]})
         return res
+
+    # ------------------------------------------------------------ timesheets
+    def _prepare_project_vals(self):
+        self.ensure_one()
+        return {
+            "name": self.name,
+            "company_id": self.company_id.id,
+            "allow_timesheets": True,
+            # internal: ticket timesheets are never shown on the customer portal
+            "privacy_visibility": "employees",
+            "user_id": self.user_id.id,
+        }
+
+    def _ensure_project(self):
+        """Give the teams without a timesheet project one (name = team name)."""
+        teams = self.filtered(lambda t: not t.project_id)
+        if not teams:
+            return self.env["project.project"]
+        projects = (
+            self.env["project.project"]
+            .sudo()
+            .with_context(mail_create_nosubscribe=True, tracking_disable=True)
+            .create([team._prepare_project_vals() for team in teams])
+        )
+        for team, project in zip(teams, projects, strict=True):
+            team.sudo().project_id = project
+        return projects
 
     def _subscribe_members(self):
         for team in self:
             partners = (team.member_ids | team.user_id).partner_id
             if partners:
                 team.message_subscribe(partner_ids=partners.ids)
+
+    def _get_timer_hours(self, date_start, date_stop):
+        """Hours a timer records: its duration, raised to the team's minimum, then
+        rounded up to a multiple of the team's rounding step."""
+        self.ensure_one()
+        seconds = max(0, int((date_stop - date_start).total_seconds()))
+        seconds = max(seconds, self.timesheet_min_minutes * 60)
+        step = self.timesheet_rounding_minutes * 60
+        if step:
+            seconds = -(-seconds // step) * step
+        return seconds / 3600

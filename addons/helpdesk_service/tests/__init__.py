@@ -13,3 +13,4 @@ from . import test_portal
 from . import test_knowledge
 from . import test_announcement
 from . import test_ui
+from . import test_timesheet

@@ -4,7 +4,7 @@ from odoo.exceptions import UserError
 
 class HelpdeskTicketMerge(models.TransientModel):
     """Merge duplicate tickets into one: the conversation, timeline, calls,
-    attachments and followers of the duplicates move to the kept ticket; the
+    timesheets, attachments and followers of the duplicates move to the kept ticket; the
     duplicates are closed and archived with a link to it. Nothing is deleted."""
 
     _name = "helpdesk.ticket.merge"
@@ -77,6 +77,10 @@ class HelpdeskTicketMerge(models.TransientModel):
         env_su["helpdesk.ticket.call"].search([("ticket_id", "in", sources.ids)]).write(
             {"ticket_id": target.id}
         )
+        # time spent on the duplicates counts on the kept ticket (and its project)
+        env_su["account.analytic.line"].search(
+            [("helpdesk_ticket_id", "in", sources.ids)]
+        ).write({"helpdesk_ticket_id": target.id})
         partners = sources.message_partner_ids | sources.partner_id
         target.message_subscribe(partner_ids=partners.ids)
         sums = {
