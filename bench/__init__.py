@@ -1,0 +1,1 @@
+"""Benchmark of the helpdesk addons: see run.py."""

@@ -1,0 +1,141 @@
+"""Portal pages over HTTP on localhost: an Odoo server (one process, no workers)
+on the benchmark database, a portal user's session, then timed GET requests.
+The server's own per-request query count comes from its werkzeug log line."""
+
+import re
+import socket
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+import requests
+
+# werkzeug line: "GET /my/tickets HTTP/1.1" 200 - <queries> <query time> <other time>
+LOG_LINE = re.compile(r'"GET (\S+) HTTP/[\d.]+" (\d+) - (\d+) ([\d.]+) ([\d.]+)')
+
+
+class OdooServer:
+    def __init__(self, py, conf, db, port, logfile):
+        self.cmd = [
+            str(py),
+            "-m",
+            "odoo",
+            "-c",
+            str(conf),
+            "-d",
+            db,
+            f"--db-filter=^{db}$",
+            f"--http-port={port}",
+            "--http-interface=127.0.0.1",
+            "--workers=0",
+            "--max-cron-threads=0",
+            "--log-level=info",
+            f"--logfile={logfile}",
+        ]
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.logfile = Path(logfile)
+        self.proc = None
+
+    def __enter__(self):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", self.port))
+            except OSError:
+                raise RuntimeError(
+                    f"port {self.port} is in use: choose another with --port"
+                ) from None
+        self.logfile.write_text("")
+        self.proc = subprocess.Popen(
+            self.cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"the Odoo server stopped (exit {self.proc.returncode}), "
+                    f"log {self.logfile}:\n{self.logfile.read_text()[-2000:]}"
+                )
+            try:
+                if requests.get(f"{self.url}/web/health", timeout=5).ok:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"the Odoo server did not answer on {self.url}")
+
+    def __exit__(self, *exc):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def query_counts(self):
+        """[(path, status, queries)] of the GET requests logged so far."""
+        text = self.logfile.read_text(errors="replace")
+        return [
+            (m.group(1), int(m.group(2)), int(m.group(3)))
+            for m in LOG_LINE.finditer(text)
+        ]
+
+
+def login(session, url, db, user, password):
+    resp = session.post(
+        f"{url}/web/session/authenticate",
+        json={
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"db": db, "login": user, "password": password},
+        },
+        timeout=60,
+    )
+    resp.raise_for_status()
+    body = resp.json()
+    if body.get("error") or not body.get("result", {}).get("uid"):
+        raise RuntimeError(f"portal login failed for {user}: {body.get('error')}")
+
+
+def measure_portal(server, db, login_name, password, pages, runs, log):
+    """Median time of each page (path) for the logged-in portal user, runs
+    interleaved page by page, after two warm-up rounds."""
+    session = requests.Session()
+    login(session, server.url, db, login_name, password)
+
+    def get(path):
+        t0 = time.perf_counter()
+        resp = session.get(f"{server.url}{path}", timeout=120, allow_redirects=False)
+        seconds = time.perf_counter() - t0
+        if resp.status_code != 200:
+            raise RuntimeError(f"GET {path}: HTTP {resp.status_code}")
+        return seconds, len(resp.content)
+
+    for _ in range(2):
+        for path in pages.values():
+            get(path)
+    samples = {name: [] for name in pages}
+    sizes = {}
+    for _ in range(runs):
+        for name, path in pages.items():
+            seconds, size = get(path)
+            samples[name].append(seconds)
+            sizes[name] = size
+    counts = {}
+    for path, _status, queries in server.query_counts():
+        counts.setdefault(path, []).append(queries)
+    out = {}
+    for name, path in pages.items():
+        out[name] = {
+            "path": path,
+            "median_s": statistics.median(samples[name]),
+            "runs_s": [round(s, 4) for s in samples[name]],
+            "bytes": sizes[name],
+            "queries": statistics.median_low(counts[path][-runs:])
+            if counts.get(path)
+            else None,
+        }
+        log(f"  {path}: {out[name]['median_s'] * 1000:.1f} ms")
+    return out

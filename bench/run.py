@@ -1,0 +1,613 @@
+#!/usr/bin/env python3
+"""Benchmark of the helpdesk addons (issue #10).
+
+Creates a fresh database with the three addons (no demo data), generates
+realistic data at a chosen scale, measures the hot paths (ticket creation next to
+res.partner, list/kanban/grouped reads as an agent, the KPI report, the SLA
+escalation cron, the monthly invoicing run, portal pages over HTTP next to Odoo's
+/my), prints a table and writes it as JSON. Exit code 0 even when a target is
+missed (it is a measurement); non-zero on errors.
+
+    .venv/bin/python bench/run.py --scale 0.01 --runs 3
+"""
+
+import argparse
+import ast
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import datagen, dbsetup, httpbench, measure
+
+T0 = time.perf_counter()
+GROUPS = ("create", "reads", "kpi", "sla", "invoicing", "portal")
+
+
+def log(msg):
+    print(f"[bench {time.perf_counter() - T0:7.1f}s] {msg}", flush=True)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Benchmark the helpdesk addons on generated data (issue #10)."
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="data size multiplier; 1.0 = 100,000 tickets, 10,000 equipment items, "
+        "1,000 contracts, 500 portal contacts (default 1.0)",
+    )
+    parser.add_argument(
+        "--db", default="helpdesk_bench", help="database (default helpdesk_bench)"
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="reuse the database when it already holds generated data (the SLA "
+        "targets that fell due since are marked handled first)",
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=5,
+        help="runs per measurement, after a warm-up (default 5; HTTP pages: at "
+        "least 10 requests each)",
+    )
+    parser.add_argument(
+        "--json",
+        default=str(ROOT / "var" / "bench" / "result.json"),
+        help="where to write the results (default var/bench/result.json)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8091,
+        help="HTTP port of the Odoo server started for the portal pages (default 8091)",
+    )
+    parser.add_argument(
+        "--open-share",
+        type=float,
+        default=0.3,
+        help="share of tickets left open (default 0.3)",
+    )
+    parser.add_argument(
+        "--sla-backlog-hours",
+        type=float,
+        default=24.0,
+        help="the SLA cron is measured on the targets due in the last N hours; "
+        "older ones count as handled by earlier runs (default 24)",
+    )
+    parser.add_argument(
+        "--conf",
+        default=str(ROOT / "var" / "odoo.conf"),
+        help="Odoo configuration (default var/odoo.conf, from scripts/helpdesk setup)",
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join(GROUPS),
+        help=f"measure only these groups, comma-separated (default: all of "
+        f"{','.join(GROUPS)})",
+    )
+    args = parser.parse_args(argv)
+    args.only = [g.strip() for g in args.only.split(",") if g.strip()]
+    if unknown := set(args.only) - set(GROUPS):
+        parser.error(f"--only: unknown {', '.join(sorted(unknown))}")
+    if args.scale <= 0 or args.runs < 1 or not 0 <= args.open_share <= 1:
+        parser.error("--scale > 0, --runs >= 1 and 0 <= --open-share <= 1")
+    return args
+
+
+# ---------------------------------------------------------------- machine info
+def machine_info(cr):
+    info = {
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "hostname": platform.node(),
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+    }
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu_model"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["ram_gb"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+                break
+        info["load_avg"] = os.getloadavg()
+    except OSError:
+        pass
+    cr.execute("SHOW server_version")
+    info["postgresql"] = cr.fetchone()[0]
+    import odoo.release
+
+    info["odoo"] = odoo.release.version
+    try:
+        info["git_commit"] = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "addons"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        info["git_addons_modified"] = bool(dirty)
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return info
+
+
+# ---------------------------------------------------------------- table
+def row(metric, value, unit, target=None, ok=None, queries=None, note=""):
+    return {
+        "metric": metric,
+        "value": value,
+        "unit": unit,
+        "target": target,
+        "pass": ok,
+        "queries": queries,
+        "note": note,
+    }
+
+
+def fmt_value(value):
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        if abs(value) >= 100:
+            return f"{value:,.0f}"
+        if abs(value) >= 10:
+            return f"{value:.1f}"
+        return f"{value:.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def print_table(rows):
+    headers = ["metric", "value", "unit", "target", "result", "queries", "note"]
+    lines = []
+    for r in rows:
+        result = {True: "PASS", False: "FAIL", None: ""}[r["pass"]]
+        lines.append(
+            [
+                r["metric"],
+                fmt_value(r["value"]),
+                r["unit"],
+                r["target"] or "",
+                result,
+                fmt_value(r["queries"]) if r["queries"] is not None else "",
+                r["note"],
+            ]
+        )
+    widths = [
+        max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)
+    ]
+    right = {1, 5}
+
+    def fmt(cells):
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    print(fmt(headers))
+    print(fmt(["-" * w for w in widths]))
+    for line in lines:
+        print(fmt(line))
+
+
+# ---------------------------------------------------------------- main
+def bootstrap_odoo(conf, db):
+    import odoo
+    from odoo.tools import config
+
+    config.parse_config(
+        ["-c", str(conf), "-d", db, "--log-level=warn"], setup_logging=True
+    )
+    config["max_cron_threads"] = 0
+    return odoo.modules.registry.Registry(db)
+
+
+def addons_hash():
+    """Hash of the addons' files, to tell whether --keep data matches them."""
+    digest = hashlib.sha1()
+    for path in sorted((ROOT / "addons").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def release_db(db):
+    """Forget the registry and close the connections of `db` (before a drop)."""
+    import odoo
+
+    odoo.modules.registry.Registry.delete(db)
+    odoo.sql_db.close_db(db)
+
+
+def stored_generation(registry):
+    with registry.cursor() as cr:
+        cr.execute(
+            "SELECT value FROM ir_config_parameter WHERE key = %s",
+            [datagen.GEN_PARAM],
+        )
+        row_ = cr.fetchone()
+    return ast.literal_eval(row_[0]) if row_ else None
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    conf = Path(args.conf)
+    if not conf.exists():
+        sys.exit(f"{conf} is missing: run scripts/helpdesk setup first")
+    py = Path(sys.executable)
+    var = ROOT / "var" / "bench"
+    var.mkdir(parents=True, exist_ok=True)
+    filestore = (
+        Path(
+            os.environ.get(
+                "HELPDESK_DATA_DIR",
+                Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local/share"))
+                / "helpdesk-odoo",
+            )
+        )
+        / "filestore"
+    )
+    results = {"args": vars(args), "steps_s": {}}
+
+    reuse = args.keep and dbsetup.addons_installed(args.db)
+    generation = None
+    if reuse:
+        registry = bootstrap_odoo(conf, args.db)
+        generation = stored_generation(registry)
+        reuse = generation is not None
+        if not reuse:
+            log(f"{args.db} holds no generated data: creating it again")
+            release_db(args.db)
+    if not reuse:
+        t = time.perf_counter()
+        log(f"creating database {args.db}")
+        template = dbsetup.create_db(args.db, filestore, log)
+        log(f"  from template {template or '(none: empty database)'}")
+        log("installing helpdesk_service, helpdesk_billing, helpdesk_field (no demo)")
+        dbsetup.install_addons(py, conf, args.db, var / "install.log")
+        results["steps_s"]["database"] = round(time.perf_counter() - t, 1)
+        results["template"] = template
+        registry = bootstrap_odoo(conf, args.db)
+
+        sizes = datagen.Sizes.from_scale(
+            args.scale, open_share=args.open_share, backlog_hours=args.sla_backlog_hours
+        )
+        log(f"generating data: {sizes.as_dict()}")
+        t = time.perf_counter()
+        from odoo import SUPERUSER_ID, api
+
+        with registry.cursor() as cr:
+            env = api.Environment(
+                cr,
+                SUPERUSER_ID,
+                {
+                    "tracking_disable": True,
+                    "mail_create_nolog": True,
+                    "mail_notrack": True,
+                    "mail_auto_subscribe_no_notify": True,
+                    "mail_create_nosubscribe": False,
+                },
+            )
+            gen_stats = datagen.Generator(env, sizes, log).run(addons_hash())
+        results["steps_s"]["generation"] = round(time.perf_counter() - t, 1)
+        results["generation"] = gen_stats
+        generation = stored_generation(registry)
+    else:
+        log(f"reusing {args.db}, generated {generation['generated_at']}")
+        if generation["sizes"]["scale"] != args.scale:
+            log(f"  note: its data is at scale {generation['sizes']['scale']}")
+        if generation.get("addons_hash") != addons_hash():
+            log(
+                "  warning: the addons changed since the data was generated (the "
+                "database is not updated): run without --keep to measure them"
+            )
+        results["generation"] = generation.get("stats")
+        results["generation_reused"] = generation["generated_at"]
+    sizes = generation["sizes"]
+    results["sizes"] = sizes
+
+    runner = measure.Runner(registry, args.runs, log)
+    with registry.cursor() as cr:
+        results["machine"] = machine_info(cr)
+        from odoo import SUPERUSER_ID, api
+
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        Users = env["res.users"].with_context(active_test=False)
+        agent = Users.search([("login", "=", generation["agent_login"])])
+        manager = Users.search([("login", "=", "bench.manager")])
+        portal = Users.search([("login", "=", generation["portal_login"])])
+        counts = {
+            model: env[model].with_context(active_test=False).search_count([])
+            for model in (
+                "helpdesk.ticket",
+                "helpdesk.ticket.event",
+                "helpdesk.ticket.sla",
+                "helpdesk.equipment",
+                "mail.message",
+            )
+        }
+        counts["portal_users"] = Users.search_count([("share", "=", True)])
+        counts["portal_user_tickets"] = (
+            env["helpdesk.ticket"].with_user(portal).search_count([])
+        )
+        for model in ("contract.contract", "helpdesk.ticket.work"):
+            counts[model] = env[model].search_count([]) if model in env else None
+        Line = env["account.analytic.line"]
+        counts["account.analytic.line"] = (
+            Line.search_count([("helpdesk_ticket_id", "!=", False)])
+            if "helpdesk_ticket_id" in Line._fields
+            else None
+        )
+        ticket = env["helpdesk.ticket"].search(
+            [("commercial_partner_id", "=", portal.commercial_partner_id.id)],
+            order="agent_reply_count desc, id desc",
+            limit=1,
+        )
+        results["counts"] = counts
+        agent_id, manager_id = agent.id, manager.id
+        portal_login, ticket_id = portal.login, ticket.id
+    log(f"data: {counts}")
+
+    t = time.perf_counter()
+    m = {}
+    if "create" in args.only:
+        log("measuring ticket and partner creation")
+        m["create"] = measure.measure_create(runner, agent_id, 200, 1000)
+    if "reads" in args.only:
+        log("measuring list, kanban and grouped reads (agent)")
+        m["reads"] = measure.measure_reads(runner, agent_id)
+    if "kpi" in args.only:
+        log("measuring the KPI report")
+        m["kpi"] = measure.measure_kpi(runner, manager_id)
+    if "sla" in args.only:
+        log("measuring the SLA escalation cron")
+        m["sla"] = measure.measure_sla(runner, sizes["backlog_hours"])
+    if "invoicing" in args.only:
+        log("measuring the invoicing run")
+        m["invoicing"] = measure.measure_invoicing(runner) or {}
+    if "portal" in args.only:
+        log(f"measuring portal pages over HTTP (port {args.port})")
+        with httpbench.OdooServer(
+            py, conf, args.db, args.port, var / "http-server.log"
+        ) as server:
+            m["portal"] = httpbench.measure_portal(
+                server,
+                args.db,
+                portal_login,
+                "bench",
+                {
+                    "my_tickets": "/my/tickets",
+                    "ticket_page": f"/my/tickets/{ticket_id}",
+                    "my_home": "/my",
+                },
+                max(10, args.runs),
+                log,
+            )
+    results["steps_s"]["measurements"] = round(time.perf_counter() - t, 1)
+    results["raw"] = m
+    rows = build_rows(results.get("generation"), m, counts)
+    results["table"] = rows
+    results["steps_s"]["total"] = round(time.perf_counter() - T0, 1)
+
+    print()
+    print(
+        f"helpdesk bench: scale {sizes['scale']} "
+        f"({counts['helpdesk.ticket']:,} tickets), {args.runs} runs, median; "
+        "targets are set for scale 1 on a 2-core machine"
+    )
+    print_table(rows)
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, default=str))
+    print(f"\nJSON: {out}   wall time {results['steps_s']['total']:.0f} s")
+    return 0
+
+
+def rows_generation(gen, counts):
+    secs = gen["timings_s"]
+    return [
+        row(
+            "generation: tickets",
+            counts["helpdesk.ticket"] / secs["tickets"],
+            "tickets/s",
+            note=f"with their lifecycle; all data in {sum(secs.values()):.0f} s",
+        )
+    ]
+
+
+def rows_create(create):
+    rows = []
+    for key, label in (("single", "one by one"), ("batch", "batch")):
+        t, p = create[f"ticket_{key}"], create[f"partner_{key}"]
+        for model, r in (("ticket", t), ("res.partner", p)):
+            rows.append(
+                row(
+                    f"create {model}, {label} (N={r['n']})",
+                    r["per_s"],
+                    "records/s",
+                    queries=round(r["queries_per_record"], 1),
+                    note="agent; queries per record",
+                )
+            )
+        ratio = t["per_s"] / p["per_s"] * 100
+        rows.append(
+            row(f"ticket / partner rate, {label}", ratio, "%", ">= 50 %", ratio >= 50)
+        )
+    return rows
+
+
+def rows_reads(reads):
+    labels = {
+        "list_default": ("ticket list, first page (default filter: open)", True),
+        "list_all": ("ticket list, first page (no filter)", True),
+        "kanban": ("ticket kanban (default filter, by stage)", False),
+        "group_stage": ("ticket list grouped by stage", False),
+        "group_agent": ("ticket list grouped by agent", False),
+    }
+    units = {
+        "list_default": "records match",
+        "list_all": "records match",
+        "kanban": "cards",
+        "group_stage": "groups",
+        "group_agent": "groups",
+    }
+    rows = []
+    for key, (label, targeted) in labels.items():
+        r = reads[key]
+        ms = r["median_s"] * 1000
+        rows.append(
+            row(
+                label,
+                ms,
+                "ms",
+                "<= 60 ms" if targeted else None,
+                ms <= 60 if targeted else None,
+                r["queries"],
+                f"agent; {r['result']:,} {units[key]}",
+            )
+        )
+    return rows
+
+
+def rows_kpi(kpi):
+    refresh, lst = kpi["kpi_refresh"], kpi["kpi_list"]
+    return [
+        row(
+            "KPI refresh (cron)",
+            refresh["median_s"] * 1000,
+            "ms",
+            queries=refresh["queries"],
+            note=f"{refresh['result']} score rows",
+        ),
+        row(
+            "KPI list, first page",
+            lst["median_s"] * 1000,
+            "ms",
+            queries=lst["queries"],
+            note=f"manager; {lst['result']} rows",
+        ),
+    ]
+
+
+def rows_sla(sla):
+    return [
+        row(
+            "SLA escalation cron, full pass",
+            sla["median_s"],
+            "s",
+            "<= 5 s",
+            sla["median_s"] <= 5,
+            sla["queries"],
+            f"{sla['open_tickets']:,} open tickets, {sla['sla_lines']:,} SLA lines, "
+            f"{sla['handled']} handled in {sla['batches']} batches",
+        )
+    ]
+
+
+def rows_invoicing(inv):
+    if not inv:
+        return [row("invoicing run", None, "s", "<= 60 s", None, None, "no contracts")]
+    return [
+        row(
+            "invoicing run",
+            inv["median_s"],
+            "s",
+            "<= 60 s",
+            inv["median_s"] <= 60,
+            inv["queries"],
+            f"{inv['contracts']:,} contracts due, {inv['invoices']:,} invoices",
+        )
+    ]
+
+
+def rows_portal(portal, counts):
+    rows = []
+    for key, label in (
+        ("my_tickets", "portal /my/tickets"),
+        ("ticket_page", "portal ticket page"),
+        ("my_home", "Odoo /my (reference)"),
+    ):
+        p = portal[key]
+        rows.append(
+            row(
+                label,
+                p["median_s"] * 1000,
+                "ms",
+                queries=p["queries"],
+                note=f"{p['path']}, {p['bytes']:,} bytes",
+            )
+        )
+    ratio = portal["my_tickets"]["median_s"] / portal["my_home"]["median_s"]
+    rows.append(
+        row(
+            "portal /my/tickets / /my",
+            ratio,
+            "x",
+            "<= 1.2 x",
+            ratio <= 1.2,
+            note=f"portal user with {counts['portal_user_tickets']:,} tickets",
+        )
+    )
+    return rows
+
+
+def rows_data(gen, counts):
+    """Billing data: "n/a" when the models are missing (issue #8)."""
+    rows = []
+    for model, label, key in (
+        ("contract.contract", "contracts", "contracts"),
+        ("helpdesk.ticket.work", "work lines (helpdesk.ticket.work)", "work_lines"),
+        ("account.analytic.line", "timesheets on tickets", "timesheets"),
+    ):
+        note = (gen or {}).get(key)
+        count = counts.get(model)
+        if count is None or isinstance(note, str):
+            rows.append(row(label, None, "records", note=note or "n/a"))
+        else:
+            rows.append(row(label, count, "records"))
+    return rows
+
+
+def build_rows(gen, m, counts):
+    rows = rows_generation(gen, counts) if gen else []
+    rows += rows_data(gen, counts)
+    if "create" in m:
+        rows += rows_create(m["create"])
+    if "reads" in m:
+        rows += rows_reads(m["reads"])
+    if "kpi" in m:
+        rows += rows_kpi(m["kpi"])
+    if "sla" in m:
+        rows += rows_sla(m["sla"])
+    if "invoicing" in m:
+        rows += rows_invoicing(m["invoicing"])
+    if "portal" in m:
+        rows += rows_portal(m["portal"], counts)
+    return rows
+
+
+if __name__ == "__main__":
+    sys.exit(main())
