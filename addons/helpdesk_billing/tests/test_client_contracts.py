@@ -23,6 +23,13 @@ class TestClientContracts(TransactionCase):
             ]
         )
         Contract.create({"name": "Other client", "partner_id": cls.other.id})
+        Contract.create(
+            {
+                "name": "Supplier",
+                "partner_id": cls.client.id,
+                "contract_type": "purchase",
+            }
+        )
         cls.ticket = cls.env["helpdesk.ticket"].create(
             {"name": "Broken printer", "partner_id": cls.contact.id}
         )
@@ -34,11 +41,17 @@ class TestClientContracts(TransactionCase):
         self.assertEqual(found, self.contracts)
         self.assertEqual(action["context"]["default_partner_id"], self.client.id)
 
-    def test_agent_without_invoicing_rights_gets_zero(self):
+    def test_agents_read_customer_contracts_only(self):
         agent = new_test_user(
             self.env,
             login="hb_agent",
             groups="base.group_user,helpdesk_service.group_helpdesk_user",
         )
         ticket = self.ticket.with_user(agent)
-        self.assertEqual(ticket.client_contract_count, 0)
+        self.assertEqual(ticket.client_contract_count, 2)
+        visible = (
+            self.env["contract.contract"]
+            .with_user(agent)
+            .search([("commercial_partner_id", "=", self.client.id)])
+        )
+        self.assertEqual(visible, self.contracts, "no supplier contract")

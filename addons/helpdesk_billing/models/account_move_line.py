@@ -1,0 +1,83 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    helpdesk_kind = fields.Selection(
+        [
+            ("work", "Helpdesk work"),
+            ("hours", "Hours beyond the contract"),
+            ("sla_credit", "SLA compensation"),
+        ],
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+    )
+    helpdesk_ticket_id = fields.Many2one(
+        "helpdesk.ticket",
+        "Ticket",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+    )
+    helpdesk_work_id = fields.Many2one(
+        "helpdesk.ticket.work",
+        "Work line",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+    )
+    helpdesk_timesheet_ids = fields.Many2many(
+        "account.analytic.line",
+        "account_move_line_helpdesk_timesheet_rel",
+        "move_line_id",
+        "timesheet_id",
+        "Timesheets",
+        copy=False,
+        readonly=True,
+        help="The timesheets whose hours this line counts.",
+    )
+    helpdesk_sla_line_ids = fields.Many2many(
+        "helpdesk.ticket.sla",
+        "account_move_line_helpdesk_ticket_sla_rel",
+        "move_line_id",
+        "sla_line_id",
+        "Failed SLA targets",
+        copy=False,
+        readonly=True,
+    )
+    helpdesk_hours = fields.Float(
+        "Hours worked",
+        copy=False,
+        readonly=True,
+        help="Hours of the timesheets this line counts.",
+    )
+
+    def init(self):
+        res = super().init()
+        # a work line is billed by one live invoice line at most; an invoice has
+        # one line of extra hours and one SLA credit at most
+        for name, columns, where in (
+            (
+                "account_move_line_helpdesk_work_uniq",
+                SQL("helpdesk_work_id"),
+                SQL("helpdesk_work_id IS NOT NULL AND parent_state != 'cancel'"),
+            ),
+            (
+                "account_move_line_helpdesk_kind_uniq",
+                SQL("move_id, helpdesk_kind"),
+                SQL("helpdesk_kind IN ('hours', 'sla_credit')"),
+            ),
+        ):
+            self.env.cr.execute(
+                SQL(
+                    "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (%s) WHERE %s",
+                    SQL.identifier(name),
+                    SQL.identifier(self._table),
+                    columns,
+                    where,
+                )
+            )
+        return res

@@ -1,0 +1,11 @@
+from odoo import fields, models
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    is_helpdesk_work = fields.Boolean(
+        "Helpdesk extra work",
+        help="A service agents and engineers can add to tickets as extra work, "
+        "priced by the contract's or the standard price list.",
+    )
