@@ -1,0 +1,2 @@
+from . import field
+from . import portal

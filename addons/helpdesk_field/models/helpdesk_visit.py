@@ -1,0 +1,879 @@
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+import pytz
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime, plaintext2html
+
+_logger = logging.getLogger(__name__)
+
+VISIT_STATES = [
+    ("planned", "Planned"),
+    ("on_the_way", "On the way"),
+    ("on_site", "On site"),
+    ("done", "Done"),
+    ("cancelled", "Cancelled"),
+]
+# visits that still hold the engineer's time: they can conflict
+OPEN_STATES = ("planned", "on_the_way", "on_site")
+# the notifications a client gets, and their standard SMS templates
+NOTIFY_EVENTS = {
+    "on_way": "helpdesk_field.sms_template_visit_on_way",
+    "arrived": "helpdesk_field.sms_template_visit_arrived",
+    "done": "helpdesk_field.sms_template_visit_done",
+}
+DEFAULT_ETA_MINUTES = 30
+MAX_LABOUR_MINUTES = 24 * 60
+
+
+class HelpdeskVisit(models.Model):
+    """An engineer's visit to the client's site for a ticket: planned by a
+    dispatcher, then worked through from the engineer's phone (on the way,
+    arrived, works and parts, signature, done)."""
+
+    _name = "helpdesk.visit"
+    _description = "Field Visit"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "date_planned, id"
+    _check_company_auto = True
+    _rec_names_search = ["name", "ticket_id.ticket_ref", "ticket_id.name"]
+
+    def _default_user_id(self):
+        if self.env.user.has_group("helpdesk_field.group_field_engineer"):
+            return self.env.user
+        return self.env["res.users"]
+
+    name = fields.Char(
+        "Reference", readonly=True, copy=False, index=True, default=lambda self: "New"
+    )
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        tracking=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="ticket_id.company_id", store=True, index=True, precompute=True
+    )
+    team_id = fields.Many2one(
+        related="ticket_id.team_id", store=True, index=True, string="Team"
+    )
+    commercial_partner_id = fields.Many2one(
+        related="ticket_id.commercial_partner_id", store=True, string="Client"
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Contact",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+        help="Gets the SMS and e-mails about the visit. By default the ticket's "
+        "contact.",
+    )
+    partner_mobile = fields.Char(
+        "Contact's mobile", compute="_compute_partner_mobile", readonly=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        "Engineer",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self._default_user_id(),
+        domain=lambda self: [
+            ("share", "=", False),
+            (
+                "groups_id",
+                "in",
+                self.env.ref("helpdesk_field.group_field_engineer").ids,
+            ),
+        ],
+    )
+    site_id = fields.Many2one(
+        "helpdesk.site",
+        compute="_compute_site_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('partner_id', '=', commercial_partner_id)]",
+    )
+    equipment_ids = fields.Many2many(
+        "helpdesk.equipment",
+        "helpdesk_visit_equipment_rel",
+        "visit_id",
+        "equipment_id",
+        compute="_compute_equipment_ids",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        domain="[('partner_id', '=', commercial_partner_id)]",
+    )
+    date_planned = fields.Datetime(
+        "Planned start",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: (
+            fields.Datetime.now().replace(minute=0, second=0, microsecond=0)
+            + timedelta(hours=1)
+        ),
+    )
+    planned_hours = fields.Float(
+        "Planned duration", default=1.0, required=True, help="In hours."
+    )
+    date_planned_end = fields.Datetime(
+        "Planned end", compute="_compute_date_planned_end", store=True, index=True
+    )
+    instructions = fields.Html(
+        help="What the engineer should do, bring or watch out for on site."
+    )
+    state = fields.Selection(
+        VISIT_STATES,
+        "Status",
+        default="planned",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+        group_expand=True,
+    )
+    date_on_way = fields.Datetime("Left for the site at", readonly=True, copy=False)
+    date_eta = fields.Datetime(
+        "Expected arrival",
+        copy=False,
+        help="Given by the engineer when he sets off: the client's SMS tells it.",
+    )
+    date_arrived = fields.Datetime("Arrived at", readonly=True, copy=False)
+    date_departed = fields.Datetime("Left at", readonly=True, copy=False)
+    arrival_latitude = fields.Float(digits=(10, 7), readonly=True, copy=False)
+    arrival_longitude = fields.Float(digits=(10, 7), readonly=True, copy=False)
+    labour_minutes = fields.Integer(
+        "Labour (min)",
+        compute="_compute_labour_minutes",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="Time written off on the ticket when the visit is confirmed: arrival to "
+        "departure, rounded per the team's timer settings. The engineer can "
+        "correct it before confirming.",
+    )
+    timesheet_id = fields.Many2one("account.analytic.line", readonly=True, copy=False)
+    work_ids = fields.One2many(
+        "helpdesk.ticket.work", "visit_id", "Works and parts", copy=False
+    )
+    work_count = fields.Integer(compute="_compute_work_count")
+    note = fields.Text(
+        "Engineer's notes", copy=False, help="Printed on the visit report."
+    )
+    signature = fields.Binary(
+        "Client's signature", attachment=True, copy=False, readonly=True
+    )
+    signed_by = fields.Char(copy=False, readonly=True)
+    signed_on = fields.Datetime(copy=False, readonly=True)
+    photo_ids = fields.Many2many("ir.attachment", compute="_compute_photo_ids")
+    photo_count = fields.Integer(compute="_compute_photo_ids")
+    report_attachment_id = fields.Many2one(
+        "ir.attachment", "Report", readonly=True, copy=False
+    )
+    report_url = fields.Char(
+        "Report link",
+        compute="_compute_report_url",
+        help="Public link to the visit report, sent to the client.",
+    )
+    sms_error = fields.Char(
+        "SMS problem",
+        readonly=True,
+        copy=False,
+        help="The last SMS that could not be queued, and why.",
+    )
+    sms_failed_count = fields.Integer(
+        "SMS failed",
+        compute="_compute_sms_failed_count",
+        help="SMS of the visit the gateway did not deliver.",
+    )
+    has_conflict = fields.Boolean(
+        "Conflict",
+        compute="_compute_conflict",
+        search="_search_has_conflict",
+        help="The engineer is booked twice, or the visit is outside his working hours.",
+    )
+    conflict_reason = fields.Char(compute="_compute_conflict")
+    time_zone = fields.Char(
+        compute="_compute_time_zone",
+        help="Time zone of the visit's times in messages: the engineer's.",
+    )
+
+    _sql_constraints = [
+        (
+            "planned_hours_positive",
+            "CHECK(planned_hours > 0)",
+            "The planned duration must be positive.",
+        ),
+        (
+            "labour_minutes_positive",
+            "CHECK(labour_minutes >= 0)",
+            "The labour time cannot be negative.",
+        ),
+    ]
+
+    # ------------------------------------------------------------ computes
+    @api.depends("ticket_id.partner_id")
+    def _compute_partner_id(self):
+        for visit in self:
+            visit.partner_id = visit.ticket_id.partner_id
+
+    @api.depends("partner_id.mobile", "partner_id.phone")
+    def _compute_partner_mobile(self):
+        for visit in self:
+            visit.partner_mobile = visit.partner_id.mobile or visit.partner_id.phone
+
+    @api.depends("ticket_id.site_id")
+    def _compute_site_id(self):
+        for visit in self:
+            visit.site_id = visit.ticket_id.site_id
+
+    @api.depends("ticket_id.equipment_ids")
+    def _compute_equipment_ids(self):
+        for visit in self:
+            visit.equipment_ids = visit.ticket_id.equipment_ids
+
+    @api.depends("date_planned", "planned_hours")
+    def _compute_date_planned_end(self):
+        for visit in self:
+            visit.date_planned_end = (
+                visit.date_planned + timedelta(hours=visit.planned_hours)
+                if visit.date_planned
+                else False
+            )
+
+    @api.depends(
+        "date_arrived",
+        "date_departed",
+        "team_id.timesheet_rounding_minutes",
+        "team_id.timesheet_min_minutes",
+    )
+    def _compute_labour_minutes(self):
+        for visit in self:
+            if visit.state == "done":
+                visit.labour_minutes = visit.labour_minutes
+            elif visit.date_arrived and visit.date_departed:
+                visit.labour_minutes = visit._get_proposed_minutes(
+                    visit.date_arrived, visit.date_departed
+                )
+            else:
+                visit.labour_minutes = 0
+
+    def _compute_work_count(self):
+        counts = dict(
+            self.env["helpdesk.ticket.work"]._read_group(
+                [("visit_id", "in", self.ids)], ["visit_id"], ["__count"]
+            )
+        )
+        for visit in self:
+            visit.work_count = counts.get(visit, 0)
+
+    def _compute_photo_ids(self):
+        photos = (
+            self.env["ir.attachment"].search(self._get_photo_domain())
+            if self.ids
+            else self.env["ir.attachment"]
+        )
+        by_visit = photos.grouped("res_id")
+        for visit in self:
+            visit.photo_ids = by_visit.get(visit.id, photos.browse())
+            visit.photo_count = len(visit.photo_ids)
+
+    def _compute_report_url(self):
+        for visit in self:
+            visit.report_url = (
+                f"{visit.get_base_url()}/my/visits/{visit.id}/report"
+                f"?access_token={visit.access_token}"
+                if visit.id and visit.access_token
+                else False
+            )
+
+    def _compute_sms_failed_count(self):
+        counts = defaultdict(int)
+        if self.ids:
+            # notifications are technical records: read them for the counter only
+            notifications = (
+                self.env["mail.notification"]
+                .sudo()
+                .search(
+                    [
+                        ("notification_type", "=", "sms"),
+                        ("notification_status", "in", ("exception", "bounce")),
+                        ("mail_message_id.model", "=", self._name),
+                        ("mail_message_id.res_id", "in", self.ids),
+                    ]
+                )
+            )
+            for notification in notifications:
+                counts[notification.mail_message_id.res_id] += 1
+        for visit in self:
+            visit.sms_failed_count = counts[visit.id]
+
+    @api.depends("user_id.tz", "company_id.partner_id.tz")
+    def _compute_time_zone(self):
+        for visit in self:
+            visit.time_zone = (
+                visit.user_id.tz or visit.company_id.partner_id.tz or "UTC"
+            )
+
+    @api.depends("user_id", "date_planned", "date_planned_end", "state", "company_id")
+    @api.depends_context("tz")
+    def _compute_conflict(self):
+        todo = self.filtered(
+            lambda v: (
+                v.state in OPEN_STATES
+                and v.user_id
+                and v.date_planned
+                and v.date_planned_end
+            )
+        )
+        reasons = defaultdict(list)
+        for visit, others in todo._get_double_bookings().items():
+            reasons[visit].append(
+                self.env._(
+                    "Double booking with %(visits)s",
+                    visits=", ".join(
+                        f"{other.name} ({visit._format_time(other.date_planned)}-"
+                        f"{visit._format_time(other.date_planned_end)})"
+                        for other in others
+                    ),
+                )
+            )
+        for visit in todo._get_outside_working_hours():
+            reasons[visit].append(
+                self.env._(
+                    "Outside %(engineer)s's working hours",
+                    engineer=visit.user_id.name,
+                )
+            )
+        for visit in self:
+            visit.has_conflict = bool(reasons.get(visit))
+            visit.conflict_reason = "; ".join(reasons.get(visit, [])) or False
+
+    def _search_has_conflict(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        # conflicts matter for visits still to do
+        visits = self.search([("state", "in", OPEN_STATES)])
+        conflicting = visits.filtered("has_conflict")
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", conflicting.ids)]
+
+    # ------------------------------------------------------------ conflicts
+    def _format_time(self, value):
+        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        return format_datetime(self.env, value, tz=tz, dt_format="HH:mm")
+
+    def _get_double_bookings(self):
+        """{visit: other open visits of its engineer overlapping it}, with one
+        query for the whole recordset."""
+        if not self:
+            return {}
+        start = min(self.mapped("date_planned"))
+        end = max(self.mapped("date_planned_end"))
+        # another team's visit blocks the engineer too: search every visit
+        candidates = self.sudo().search(
+            [
+                ("user_id", "in", self.user_id.ids),
+                ("state", "in", OPEN_STATES),
+                ("date_planned", "<", end),
+                ("date_planned_end", ">", start),
+            ],
+            order="date_planned, id",
+        )
+        per_user = candidates.grouped("user_id")
+        result = {}
+        for visit in self:
+            others = per_user.get(visit.user_id, candidates.browse()).filtered(
+                lambda o, v=visit: (
+                    o.id != v._origin.id
+                    and o.date_planned < v.date_planned_end
+                    and o.date_planned_end > v.date_planned
+                )
+            )
+            if others:
+                # sudo: a dispatcher learns the reference and times of a visit
+                # of another team, nothing more
+                result[visit] = others
+        return result
+
+    def _get_outside_working_hours(self):
+        """Visits not fully inside their engineer's working time: the calendar of
+        his employee (else of the company), minus public holidays and his
+        leaves. One work-interval computation per calendar."""
+        result = self.browse()
+        if not self:
+            return result
+        employees = (
+            self.env["hr.employee"].sudo().search([("user_id", "in", self.user_id.ids)])
+        )
+        employee_of = {
+            (employee.user_id.id, employee.company_id.id): employee
+            for employee in employees
+        }
+        groups = defaultdict(list)
+        for visit in self:
+            employee = employee_of.get((visit.user_id.id, visit.company_id.id))
+            calendar = (
+                employee.resource_calendar_id
+                if employee
+                else visit.company_id.resource_calendar_id
+            )
+            if not calendar:
+                continue  # no working time defined: any time goes
+            groups[calendar].append((visit, employee.resource_id if employee else None))
+        for calendar, items in groups.items():
+            start = pytz.utc.localize(min(v.date_planned for v, _r in items))
+            end = pytz.utc.localize(max(v.date_planned_end for v, _r in items))
+            resources = self.env["resource.resource"].union(
+                *(resource for _v, resource in items if resource)
+            )
+            intervals = calendar.sudo()._work_intervals_batch(
+                start, end, resources=resources or None
+            )
+            for visit, resource in items:
+                work = intervals[resource.id if resource else False]
+                v_start = pytz.utc.localize(visit.date_planned)
+                v_end = pytz.utc.localize(visit.date_planned_end)
+                covered = sum(
+                    (min(i_end, v_end) - max(i_start, v_start)).total_seconds()
+                    for i_start, i_end, _meta in work
+                    if i_start < v_end and i_end > v_start
+                )
+                if covered < (v_end - v_start).total_seconds() - 60:
+                    result |= visit
+        return result
+
+    # ------------------------------------------------------------ constraints
+    @api.constrains("ticket_id", "site_id", "equipment_ids")
+    def _check_client(self):
+        for visit in self:
+            client = visit.ticket_id.commercial_partner_id
+            wrong = visit.equipment_ids.filtered(lambda e, c=client: e.partner_id != c)
+            if (visit.site_id and visit.site_id.partner_id != client) or wrong:
+                raise ValidationError(
+                    self.env._(
+                        "The site and equipment of visit %(visit)s must belong to "
+                        "%(client)s, the client of its ticket.",
+                        visit=visit.display_name,
+                        client=client.display_name,
+                    )
+                )
+
+    @api.constrains("user_id")
+    def _check_user_is_engineer(self):
+        group = self.env.ref("helpdesk_field.group_field_engineer")
+        for visit in self:
+            if group not in visit.user_id.groups_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is not a field engineer: give him the group "
+                        "Field engineer first.",
+                        user=visit.user_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "New") == "New":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("helpdesk.visit") or "New"
+                )
+        visits = super().create(vals_list)
+        for visit in visits:
+            visit.message_subscribe(partner_ids=visit.user_id.partner_id.ids)
+        return visits
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("user_id"):
+            self.message_subscribe(partner_ids=self.user_id.partner_id.ids)
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_started(self):
+        started = self.filtered(lambda v: v.state not in ("planned", "cancelled"))
+        if started:
+            raise UserError(
+                self.env._(
+                    "%(visits)s have started: cancel them instead of deleting them.",
+                    visits=", ".join(started.mapped("name")),
+                )
+            )
+
+    @api.depends("name", "ticket_id.ticket_ref")
+    def _compute_display_name(self):
+        for visit in self:
+            visit.display_name = " ".join(
+                part for part in (visit.name, visit.ticket_id.ticket_ref) if part
+            )
+
+    def _compute_access_url(self):  # pylint: disable=missing-return
+        super()._compute_access_url()
+        for visit in self:
+            visit.access_url = f"/my/visits/{visit.id}/report"
+
+    # ------------------------------------------------------------ helpers
+    def _get_photo_domain(self):
+        return [
+            ("res_model", "=", self._name),
+            ("res_id", "in", self.ids),
+            ("mimetype", "=like", "image/%"),
+        ]
+
+    def _get_proposed_minutes(self, date_start, date_stop):
+        """Labour minutes for a stay on site: rounded per the ticket's team like
+        its timers, the exact minutes (rounded up) without a team."""
+        self.ensure_one()
+        if self.team_id:
+            return round(self.team_id._get_timer_hours(date_start, date_stop) * 60)
+        seconds = max(0, int((date_stop - date_start).total_seconds()))
+        return -(-seconds // 60)
+
+    def _get_engineer_employee(self):
+        """The engineer's employee in the ticket's company (sudo record)."""
+        self.ensure_one()
+        employee = (
+            self.env["hr.employee"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "=", self.user_id.id),
+                    ("company_id", "=", self.company_id.id),
+                ],
+                limit=1,
+            )
+        )
+        if not employee:
+            raise UserError(
+                self.env._(
+                    "%(engineer)s has no employee in %(company)s, so the visit's "
+                    "time cannot be written off. An administrator must create one "
+                    "in the Employees app, with %(engineer)s as its related user.",
+                    engineer=self.user_id.name,
+                    company=self.company_id.name,
+                )
+            )
+        return employee
+
+    def _check_state(self, states, action):
+        for visit in self:
+            if visit.state not in states:
+                raise UserError(
+                    self.env._(
+                        "Visit %(visit)s is %(state)s: it cannot be %(action)s.",
+                        visit=visit.display_name,
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[visit.state].lower(),
+                        action=action,
+                    )
+                )
+
+    # ------------------------------------------------------------ actions
+    def action_on_my_way(self, eta_minutes=None):
+        """The engineer sets off: the client learns when he arrives."""
+        self._check_state(("planned",), self.env._("set off"))
+        now = fields.Datetime.now()
+        minutes = DEFAULT_ETA_MINUTES if eta_minutes is None else int(eta_minutes)
+        if not 0 < minutes <= MAX_LABOUR_MINUTES:
+            raise UserError(self.env._("Give the minutes until you arrive."))
+        self.write(
+            {
+                "state": "on_the_way",
+                "date_on_way": now,
+                "date_eta": now + timedelta(minutes=minutes),
+            }
+        )
+        self._notify_client("on_way")
+        return True
+
+    def action_arrived(self, latitude=None, longitude=None):
+        """The engineer is on site: arrival time and, if he agreed to share it,
+        where he checked in."""
+        self._check_state(("planned", "on_the_way"), self.env._("checked in"))
+        vals = {"state": "on_site", "date_arrived": fields.Datetime.now()}
+        if latitude is not None and longitude is not None:
+            latitude, longitude = float(latitude), float(longitude)
+            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+                raise UserError(self.env._("These are not valid coordinates."))
+            vals.update(arrival_latitude=latitude, arrival_longitude=longitude)
+        self.write(vals)
+        self._notify_client("arrived")
+        return True
+
+    def action_depart(self):
+        """The engineer is done on site: departure time, and the labour time to
+        confirm."""
+        self._check_state(("on_site",), self.env._("finished"))
+        self.write({"date_departed": fields.Datetime.now()})
+        return True
+
+    def action_resume(self):
+        """Back to work after pressing Done too early."""
+        self._check_state(("on_site",), self.env._("resumed"))
+        self.write({"date_departed": False})
+        return True
+
+    def action_confirm_done(self, labour_minutes=None):
+        """Close the visit: the labour time becomes a timesheet line of the
+        ticket for the engineer, the report is attached to the ticket and sent
+        to the client."""
+        self.ensure_one()
+        self._check_state(("on_site",), self.env._("closed"))
+        user = self.env.user
+        if user != self.user_id and not user.has_group(
+            "helpdesk_service.group_helpdesk_manager"
+        ):
+            raise UserError(
+                self.env._(
+                    "Only %(engineer)s or a helpdesk administrator can confirm the "
+                    "visit: the time is written off in the engineer's name.",
+                    engineer=self.user_id.name,
+                )
+            )
+        if not self.date_departed:
+            self.action_depart()
+        if labour_minutes is not None:
+            minutes = int(labour_minutes)
+            if not 0 <= minutes <= MAX_LABOUR_MINUTES:
+                raise UserError(
+                    self.env._("The labour time must be between 0 and 24 hours.")
+                )
+            self.labour_minutes = minutes
+        employee = self._get_engineer_employee()
+        if self.labour_minutes:
+            self.timesheet_id = self.env["account.analytic.line"].create(
+                self._prepare_timesheet_vals(employee)
+            )
+        self.state = "done"
+        self._post_report()
+        self._notify_client("done")
+        return True
+
+    def action_cancel(self):
+        self._check_state(("planned", "on_the_way"), self.env._("cancelled"))
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_reset_planned(self):
+        self._check_state(("cancelled",), self.env._("planned again"))
+        self.write({"state": "planned"})
+        return True
+
+    def action_open_works(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "helpdesk_billing.helpdesk_ticket_work_action"
+        )
+        action.update(
+            domain=[("visit_id", "=", self.id)],
+            context={
+                "default_ticket_id": self.ticket_id.id,
+                "default_visit_id": self.id,
+                "default_user_id": self.user_id.id,
+            },
+            display_name=self.env._("Works and parts of %(visit)s", visit=self.name),
+        )
+        return action
+
+    def action_print_report(self):
+        return self.env.ref(
+            "helpdesk_field.action_report_helpdesk_visit"
+        ).report_action(self)
+
+    # ------------------------------------------------------------ business
+    def _prepare_timesheet_vals(self, employee):
+        self.ensure_one()
+        vals = self.ticket_id._prepare_timesheet_vals(
+            employee, self.date_arrived, self.labour_minutes / 60
+        )
+        vals["name"] = self.env._(
+            "Visit %(visit)s: %(ticket)s",
+            visit=self.name,
+            ticket=self.ticket_id.display_name,
+        )
+        return vals
+
+    def _add_work(self, product, quantity=1.0):
+        """A work or part done on site: a work line of the ticket, priced by
+        the billing rules (contract price list, else the standard one)."""
+        self.ensure_one()
+        self._check_state(("on_site",), self.env._("given works"))
+        if quantity <= 0:
+            raise UserError(self.env._("The quantity must be positive."))
+        return self.env["helpdesk.ticket.work"].create(
+            {
+                "ticket_id": self.ticket_id.id,
+                "visit_id": self.id,
+                "product_id": product.id,
+                "quantity": quantity,
+                "user_id": self.user_id.id,
+                "date": fields.Date.context_today(self, self.date_arrived),
+            }
+        )
+
+    def _add_photos(self, files):
+        """Attach photos [(file name, bytes)] to the visit."""
+        self.ensure_one()
+        return self.env["ir.attachment"].create(
+            [
+                {
+                    "name": name,
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+                for name, content in files
+            ]
+        )
+
+    def _sign(self, name, signature):
+        """Store the client's signature (base64 PNG) drawn on the engineer's
+        phone."""
+        self.ensure_one()
+        self._check_state(("on_site",), self.env._("signed"))
+        self.write(
+            {
+                "signature": signature,
+                "signed_by": name,
+                "signed_on": fields.Datetime.now(),
+            }
+        )
+        self.message_post(
+            body=self.env._("Signed by %(name)s", name=name),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def _render_report(self):
+        """(content, extension) of the visit report; a PDF unless the server
+        cannot print PDFs (test mode renders HTML)."""
+        self.ensure_one()
+        content, report_type = self.env["ir.actions.report"]._render_qweb_pdf(
+            "helpdesk_field.action_report_helpdesk_visit", self.ids
+        )
+        return content, report_type
+
+    def _post_report(self):
+        """Attach the report to the ticket, in a public message for the client.
+        A server that cannot print (no wkhtmltopdf) only logs a note: the
+        engineer's visit is closed all the same."""
+        self.ensure_one()
+        self._portal_ensure_token()
+        try:
+            with self.env.cr.savepoint():
+                content, _report_type = self._render_report()
+        except UserError as error:
+            _logger.warning("Visit report %s not printed: %s", self.name, error)
+            self.message_post(
+                body=self.env._(
+                    "The visit report could not be printed: %(error)s",
+                    error=str(error),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return self.env["ir.attachment"]
+        filename = self.env._(
+            "Visit report %(visit)s.pdf", visit=self.name.replace("/", "-")
+        )
+        # sent to the client's contact, or only kept on the ticket when the
+        # company sends no e-mails about visits
+        to_client = self.company_id.helpdesk_visit_mail and self.partner_id
+        text = self._render_client_text("done") if to_client else ""
+        message = self.ticket_id.with_context(helpdesk_no_contact=True).message_post(
+            body=plaintext2html(text)
+            if text
+            else self.env._("Visit report %(visit)s", visit=self.name),
+            attachments=[(filename, content)],
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment" if to_client else "mail.mt_note",
+            partner_ids=self.partner_id.ids if to_client else [],
+        )
+        self.report_attachment_id = message.attachment_ids[:1]
+        return self.report_attachment_id
+
+    # ------------------------------------------------------------ notifications
+    def _get_client_template(self, event):
+        """The company's SMS template of an event, else the standard one."""
+        self.ensure_one()
+        template = self.company_id[f"helpdesk_visit_sms_{event}_template_id"]
+        return template or self.env.ref(NOTIFY_EVENTS[event], raise_if_not_found=False)
+
+    def _render_client_text(self, event):
+        self.ensure_one()
+        template = self._get_client_template(event)
+        if not template:
+            return ""
+        return template._render_field("body", self.ids, compute_lang=True)[self.id]
+
+    def _notify_client(self, event):
+        """Tell the client's contact: an e-mail on the ticket (done: with the
+        report, see _post_report) and an SMS queued on the visit. Problems are
+        logged on the visit, never raised: the engineer goes on working."""
+        for visit in self:
+            company = visit.company_id
+            if not visit.partner_id:
+                continue
+            text = visit._render_client_text(event)
+            if not text:
+                continue
+            if company.helpdesk_visit_mail and event != "done":
+                visit.ticket_id.with_context(helpdesk_no_contact=True).message_post(
+                    body=plaintext2html(text),
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    partner_ids=visit.partner_id.ids,
+                )
+            if company.helpdesk_visit_sms:
+                visit._send_sms(text)
+
+    def _send_sms(self, text):
+        self.ensure_one()
+        contact = self.partner_id
+        number = contact.mobile or contact.phone
+        if not number:
+            return self._log_sms_error(
+                self.env._(
+                    "%(contact)s has no mobile or phone number: no SMS sent.",
+                    contact=contact.display_name,
+                )
+            )
+        try:
+            with self.env.cr.savepoint():
+                # queued: the SMS cron sends them, the engineer never waits
+                self._message_sms(text, partner_ids=contact.ids, put_in_queue=True)
+        except Exception as error:  # pylint: disable=broad-except
+            _logger.exception("SMS of visit %s not queued", self.name)
+            return self._log_sms_error(
+                self.env._("The SMS could not be queued: %(error)s", error=str(error))
+            )
+        return True
+
+    def _log_sms_error(self, error):
+        self.ensure_one()
+        self.sms_error = error
+        self.message_post(
+            body=Markup("<p>%s</p>") % error, subtype_xmlid="mail.mt_note"
+        )
+        return False
