@@ -19,7 +19,8 @@ def _manifest(addon):
 
 
 def _models_defined(addon):
-    """Models an addon creates (_name without _inherit of the same name)."""
+    """Models with a table an addon creates (_name without _inherit of the same
+    name, abstract models left out)."""
     models = set()
     for path in (ROOT / "addons" / addon).rglob("*.py"):
         if "tests" in path.parts:
@@ -28,6 +29,8 @@ def _models_defined(addon):
         for node in ast.walk(tree):
             if not isinstance(node, ast.ClassDef):
                 continue
+            if any(ast.unparse(base).endswith("AbstractModel") for base in node.bases):
+                continue  # no table, no access rights
             attrs = {}
             for stmt in node.body:
                 if isinstance(stmt, ast.Assign) and isinstance(

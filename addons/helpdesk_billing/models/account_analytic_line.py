@@ -1,13 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.sql import column_exists, create_column
 
 # what an invoice counted: frozen while the invoice lives
 INVOICED_FIELDS = {"unit_amount", "date", "helpdesk_ticket_id"}
 
 
 class AccountAnalyticLine(models.Model):
-    _inherit = "account.analytic.line"
+    _name = "account.analytic.line"
+    _inherit = ["account.analytic.line", "helpdesk.invoiced.mixin"]
 
     helpdesk_invoice_line_ids = fields.Many2many(
         "account.move.line",
@@ -27,20 +27,6 @@ class AccountAnalyticLine(models.Model):
         help="The line of a live (not cancelled) invoice that counted these hours "
         "against the contract's included hours.",
     )
-
-    def _auto_init(self):
-        # analytic lines can be many: create the column empty rather than
-        # computing it line by line at install (no line is invoiced yet)
-        if not column_exists(self.env.cr, self._table, "helpdesk_invoice_line_id"):
-            create_column(self.env.cr, self._table, "helpdesk_invoice_line_id", "int4")
-        return super()._auto_init()
-
-    @api.depends("helpdesk_invoice_line_ids.parent_state")
-    def _compute_helpdesk_invoice_line_id(self):
-        for line in self:
-            line.helpdesk_invoice_line_id = line.helpdesk_invoice_line_ids.filtered(
-                lambda aml: aml.parent_state != "cancel"
-            )[:1]
 
     def write(self, vals):
         if INVOICED_FIELDS & set(vals):

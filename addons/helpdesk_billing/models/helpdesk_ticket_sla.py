@@ -1,9 +1,9 @@
-from odoo import api, fields, models
-from odoo.tools.sql import column_exists, create_column
+from odoo import fields, models
 
 
 class HelpdeskTicketSla(models.Model):
-    _inherit = "helpdesk.ticket.sla"
+    _name = "helpdesk.ticket.sla"
+    _inherit = ["helpdesk.ticket.sla", "helpdesk.invoiced.mixin"]
 
     helpdesk_invoice_line_ids = fields.Many2many(
         "account.move.line",
@@ -23,17 +23,3 @@ class HelpdeskTicketSla(models.Model):
         help="The SLA compensation line of a live (not cancelled) invoice that "
         "credits this failure.",
     )
-
-    def _auto_init(self):
-        # one line per target of every ticket: create the column empty rather
-        # than computing it at install (no target is credited yet)
-        if not column_exists(self.env.cr, self._table, "helpdesk_invoice_line_id"):
-            create_column(self.env.cr, self._table, "helpdesk_invoice_line_id", "int4")
-        return super()._auto_init()
-
-    @api.depends("helpdesk_invoice_line_ids.parent_state")
-    def _compute_helpdesk_invoice_line_id(self):
-        for line in self:
-            line.helpdesk_invoice_line_id = line.helpdesk_invoice_line_ids.filtered(
-                lambda aml: aml.parent_state != "cancel"
-            )[:1]

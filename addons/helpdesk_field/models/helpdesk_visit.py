@@ -552,28 +552,7 @@ class HelpdeskVisit(models.Model):
     def _get_engineer_employee(self):
         """The engineer's employee in the ticket's company (sudo record)."""
         self.ensure_one()
-        employee = (
-            self.env["hr.employee"]
-            .sudo()
-            .search(
-                [
-                    ("user_id", "=", self.user_id.id),
-                    ("company_id", "=", self.company_id.id),
-                ],
-                limit=1,
-            )
-        )
-        if not employee:
-            raise UserError(
-                self.env._(
-                    "%(engineer)s has no employee in %(company)s, so the visit's "
-                    "time cannot be written off. An administrator must create one "
-                    "in the Employees app, with %(engineer)s as its related user.",
-                    engineer=self.user_id.name,
-                    company=self.company_id.name,
-                )
-            )
-        return employee
+        return self.ticket_id._get_timesheet_employee(self.user_id)
 
     def _check_state(self, states, action):
         for visit in self:

@@ -1892,17 +1892,16 @@ class HelpdeskTicket(models.Model):
             [("ticket_id", "=", self.id), ("user_id", "=", self.env.uid)], limit=1
         )
 
-    def _get_timesheet_employee(self):
-        """The current user's employee in the ticket's company (sudo record)."""
+    def _get_timesheet_employee(self, user=None):
+        """The employee of ``user`` (default: the current user) in the ticket's
+        company, as a sudo record; a clear error when there is none."""
         self.ensure_one()
+        user = user or self.env.user
         employee = (
             self.env["hr.employee"]
             .sudo()
             .search(
-                [
-                    ("user_id", "=", self.env.uid),
-                    ("company_id", "=", self.company_id.id),
-                ],
+                [("user_id", "=", user.id), ("company_id", "=", self.company_id.id)],
                 limit=1,
             )
         )
@@ -1912,7 +1911,7 @@ class HelpdeskTicket(models.Model):
                     "%(user)s has no employee in %(company)s, so time cannot be "
                     "recorded. An administrator must create one in the Employees "
                     "app, with %(user)s as its related user.",
-                    user=self.env.user.name,
+                    user=user.name,
                     company=self.company_id.name,
                 )
             )
