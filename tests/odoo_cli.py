@@ -1,10 +1,13 @@
 """Run Odoo's own command line (server, shell) on scratch databases, for tests
 that need committed data, several cursors or module (un)installation."""
 
+import configparser
+import shutil
 import subprocess
 import textwrap
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 
 
 def run(cmd, **kw):
@@ -37,3 +40,9 @@ def scratch_database(env, prefix):
         yield name
     finally:
         subprocess.run(["dropdb", "--if-exists", name], check=False)
+        # Odoo keeps the attachments of a database in its filestore
+        conf = configparser.ConfigParser()
+        conf.read(env["HELPDESK_CONF"])
+        data_dir = conf.get("options", "data_dir", fallback="")
+        if data_dir:
+            shutil.rmtree(Path(data_dir) / "filestore" / name, ignore_errors=True)
