@@ -124,6 +124,10 @@ class TestAnnouncement(HelpdeskCommonMixin, TransactionCase):
             for_other.with_user(self.portal_acme).read(["name"])
         with freeze_time("2029-12-31"):
             self.assertIn(for_acme, as_acme._portal_current())
+        self.assertFalse(
+            self.Announcement.with_user(self.agent_a)._portal_current(),
+            "not on the portal home of internal users",
+        )
         with freeze_time("2030-01-02"):
             current = as_acme._portal_current()
             self.assertNotIn(for_acme, current, "over")
