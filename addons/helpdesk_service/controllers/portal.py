@@ -51,8 +51,7 @@ class HelpdeskPortal(CustomerPortal):
                 ("serial_number", "ilike", search),
                 ("inventory_number", "ilike", search),
             ]
-        sites = request.env["helpdesk.site"].search([])
-        site = sites.filtered(lambda s: str(s.id) == str(site_id))
+        sites, site = self._portal_site_filter(site_id)
         if site:
             domain.append(("site_id", "=", site.id))
         count = Equipment.search_count(domain)
@@ -146,8 +145,7 @@ class HelpdeskPortal(CustomerPortal):
         filterby = filterby if filterby in filters else "open"
         domain = list(filters[filterby]["domain"])
         # site and equipment filters: only the client's own (searched as him)
-        sites = self._portal_readable("helpdesk.site", [])
-        site = sites.filtered(lambda s: str(s.id) == str(site_id))
+        sites, site = self._portal_site_filter(site_id)
         if site:
             domain.append(("site_id", "=", site.id))
         equipment = self._portal_readable(
@@ -210,6 +208,12 @@ class HelpdeskPortal(CustomerPortal):
             return int(value or 0)
         except (TypeError, ValueError):
             return 0
+
+    def _portal_site_filter(self, site_id):
+        """(the client's sites, the one ``site_id`` names or an empty record):
+        an id from the request counts only if it is one of his sites."""
+        sites = self._portal_readable("helpdesk.site", [])
+        return sites, sites.filtered(lambda s: str(s.id) == str(site_id))
 
     @staticmethod
     def _portal_readable(model, domain):
