@@ -1,3 +1,5 @@
+import itertools
+import json
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -7,6 +9,9 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty
 
 from .sla_clock import TARGET_DATE_FIELD, SlaClock
+
+# keys of the notifications queued while tickets are created
+_NOTIFY_TOKENS = itertools.count(1)
 
 PRIORITIES = [
     ("0", "Low"),
@@ -124,8 +129,9 @@ class HelpdeskTicket(models.Model):
         copy=False,
         ondelete="restrict",
         group_expand="_read_group_stage_ids",
-        domain="[('id', 'in', available_stage_ids)]",
     )
+    # the stages the form offers (its statusbar's domain); not in the list and
+    # kanban views, which would compute it for every row
     available_stage_ids = fields.Many2many(
         "helpdesk.stage", compute="_compute_available_stage_ids"
     )
@@ -441,8 +447,8 @@ class HelpdeskTicket(models.Model):
     def _compute_available_stage_ids(self):
         # stages are a short configuration list: a team without stages uses them all
         all_stages = self.env["helpdesk.stage"].search([])  # pylint: disable=no-search-all
-        for ticket in self:
-            ticket.available_stage_ids = ticket.team_id.stage_ids or all_stages
+        for team, tickets in self.grouped("team_id").items():
+            tickets.available_stage_ids = team.stage_ids or all_stages
 
     @api.depends("equipment_ids.site_id")
     def _compute_site_id(self):
@@ -773,7 +779,13 @@ class HelpdeskTicket(models.Model):
                 vals["ticket_ref"] = seq.next_by_code("helpdesk.ticket") or "New"
             if "channel" not in vals and self.env.context.get("helpdesk_channel"):
                 vals["channel"] = self.env.context["helpdesk_channel"]
-        tickets = super().create(vals_list)
+        # the agents' notices (new ticket for the team's followers, assignment)
+        # are queued for the scheduled-messages cron, which renders and sends
+        # them right after the commit: see _notify_thread
+        token = next(_NOTIFY_TOKENS)
+        tickets = super(
+            HelpdeskTicket, self.with_context(helpdesk_notify_later=token)
+        ).create(vals_list)
         now = fields.Datetime.now()
         events = [
             tickets._prepare_event_vals(ticket, "received", date=now)
@@ -795,6 +807,10 @@ class HelpdeskTicket(models.Model):
                 for ticket in handled
             ]
         events += tickets._auto_assign(now)
+        tickets = tickets.with_env(self.env)
+        queued = self.env.cr.cache.pop(("helpdesk_notify_later", token), None)
+        if queued:
+            self.env["mail.message.schedule"].sudo().create(queued)
         self.env["helpdesk.ticket.event"].sudo().create(events)
         tickets._sla_sync(now)
         for partner, partner_tickets in (
@@ -1322,6 +1338,24 @@ class HelpdeskTicket(models.Model):
         return True
 
     # ------------------------------------------------------------ mail
+    def _notify_thread(self, message, msg_vals=False, **kwargs):
+        """Queue the notifications of the messages posted while tickets are
+        created (the creation notice to the team's followers, the assignment
+        notice) for the scheduled-messages cron, triggered for now: creating a
+        ticket, by an agent, the portal or the mail gateway, then costs no
+        e-mail rendering. Odoo's own scheduled messages take the same way."""
+        token = self.env.context.get("helpdesk_notify_later")
+        if not token or kwargs.get("scheduled_date"):
+            return super()._notify_thread(message, msg_vals=msg_vals, **kwargs)
+        self.env.cr.cache.setdefault(("helpdesk_notify_later", token), []).append(
+            {
+                "scheduled_datetime": fields.Datetime.now(),
+                "mail_message_id": message.id,
+                "notification_parameters": json.dumps(kwargs),
+            }
+        )
+        return []
+
     def _send_acknowledgement(self):
         """Tell the client his request is registered, with its number. Tickets
         of known contacts get it in their conversation; tickets kept with an

@@ -1,5 +1,6 @@
 """Working-time arithmetic of the service-level clocks (no model here)."""
 
+from bisect import bisect_right
 from datetime import timedelta
 
 import pytz
@@ -10,6 +11,10 @@ TARGET_DATE_FIELD = {
     "report": "date_first_response",
     "resolve": "date_resolved",
 }
+# working intervals are read for at least this span at a time
+WINDOW = timedelta(days=14)
+# a deadline further away than this (a calendar with no working time) is none
+MAX_HORIZON = timedelta(days=4 * 366)
 
 
 def _to_utc_naive(value):
@@ -44,35 +49,57 @@ def _minutes(intervals):
 
 class SlaClock:
     """Working-time arithmetic for one calendar (None: 24/7), on naive UTC
-    datetimes, with a cache so that tickets of one batch share the work."""
+    datetimes. The calendar's working intervals (attendances less leaves) are
+    read once for a span of time and reused for every ticket and target of a
+    batch: one calendar query instead of one per deadline."""
 
     def __init__(self, calendar):
         self.calendar = calendar
-        self._plan_cache = {}
+        self._span = None  # (start, end, [(start, end)], [starts])
+
+    def _load(self, start, end):
+        """Make the cached span cover [start, end)."""
+        span = self._span
+        if span and span[0] <= start and end <= span[1]:
+            return span
+        low = min(start, span[0]) if span else start
+        high = max(end, span[1] if span else end, start + WINDOW)
+        aware = self.calendar._work_intervals_batch(
+            pytz.utc.localize(low), pytz.utc.localize(high)
+        )[False]
+        intervals = [(_to_utc_naive(a), _to_utc_naive(b)) for a, b, _meta in aware]
+        self._span = (low, high, intervals, [b for _a, b in intervals])
+        return self._span
 
     def work_intervals(self, start, end):
         if end <= start:
             return []
         if not self.calendar:
             return [(start, end)]
-        aware = self.calendar._work_intervals_batch(
-            pytz.utc.localize(start), pytz.utc.localize(end)
-        )[False]
-        return [(_to_utc_naive(a), _to_utc_naive(b)) for a, b, _meta in aware]
+        _low, _high, intervals, ends = self._load(start, end)
+        result = []
+        for a, b in intervals[bisect_right(ends, start) :]:
+            if a >= end:
+                break
+            result.append((max(a, start), min(b, end)))
+        return result
 
     def working_minutes(self, start, end, pauses=()):
         return _minutes(_subtract(self.work_intervals(start, end), pauses))
 
     def plan(self, start, minutes):
-        """The moment when `minutes` of working time have passed after start."""
-        key = (start, round(minutes, 4))
-        if key not in self._plan_cache:
-            if not self.calendar:
-                result = start + timedelta(minutes=minutes)
-            else:
-                planned = self.calendar.plan_hours(
-                    minutes / 60, pytz.utc.localize(start), compute_leaves=True
-                )
-                result = _to_utc_naive(planned) if planned else False
-            self._plan_cache[key] = result
-        return self._plan_cache[key]
+        """The moment when `minutes` of working time have passed after start,
+        False when the calendar has no such time within MAX_HORIZON."""
+        if not self.calendar:
+            return start + timedelta(minutes=minutes)
+        left = timedelta(minutes=minutes)
+        horizon = WINDOW
+        while True:
+            for a, b in self.work_intervals(start, start + horizon):
+                if b - a >= left:
+                    return a + left
+                left -= b - a
+            if horizon >= MAX_HORIZON:
+                return False
+            left = timedelta(minutes=minutes)
+            horizon = min(horizon * 4, MAX_HORIZON)
