@@ -14,3 +14,4 @@ from . import test_knowledge
 from . import test_announcement
 from . import test_ui
 from . import test_timesheet
+from . import test_performance
