@@ -1,4 +1,5 @@
-"""Portal pages over HTTP on localhost: an Odoo server (one process, no workers)
+"""Portal pages over HTTP on localhost: an Odoo server (one process, no workers,
+unless told otherwise)
 on the benchmark database, a portal user's session, then timed GET requests.
 The server's own per-request query count comes from its werkzeug log line."""
 
@@ -16,7 +17,7 @@ LOG_LINE = re.compile(r'"GET (\S+) HTTP/[\d.]+" (\d+) - (\d+) ([\d.]+) ([\d.]+)'
 
 
 class OdooServer:
-    def __init__(self, py, conf, db, port, logfile):
+    def __init__(self, py, conf, db, port, logfile, server_args=None):
         self.cmd = [
             str(py),
             "-m",
@@ -28,8 +29,7 @@ class OdooServer:
             f"--db-filter=^{db}$",
             f"--http-port={port}",
             "--http-interface=127.0.0.1",
-            "--workers=0",
-            "--max-cron-threads=0",
+            *(server_args or ["--workers=0", "--max-cron-threads=0"]),
             "--log-level=info",
             f"--logfile={logfile}",
         ]
@@ -40,6 +40,8 @@ class OdooServer:
 
     def __enter__(self):
         with socket.socket() as sock:
+            # as Odoo does: connections of a previous server in TIME_WAIT are fine
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", self.port))
             except OSError:

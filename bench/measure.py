@@ -177,7 +177,20 @@ def measure_create(runner, agent_id, n_single, n_batch):
         def fn(cr, n):
             env = runner.env(cr, agent_id)
             Partner = env["res.partner"].sudo()
-            if model == "helpdesk.ticket":
+            if model == "project.task":
+                # Odoo's own mail-enabled document, created the same way: a
+                # reference for what followers and creation messages cost
+                project = env["project.project"].sudo().search([], limit=1)
+                vals = [
+                    {
+                        "name": f"Bench task {i}",
+                        "project_id": project.id,
+                        "user_ids": [(6, 0, [agent_id])],
+                        "description": "<p>The printer shows error E42.</p>",
+                    }
+                    for i in range(n)
+                ]
+            elif model == "helpdesk.ticket":
                 team = (
                     env["helpdesk.team"]
                     .sudo()
@@ -193,7 +206,8 @@ def measure_create(runner, agent_id, n_single, n_batch):
                 vals = partner_vals(
                     n, Partner.search([("is_company", "=", True)], limit=50).ids
                 )
-            Model = env[model]
+            # tasks as superuser: agents need no project rights
+            Model = env[model].sudo() if model == "project.task" else env[model]
             t0 = time.perf_counter()
             q0 = cr.sql_log_count
             if batch:
@@ -212,6 +226,9 @@ def measure_create(runner, agent_id, n_single, n_batch):
         "partner_batch": (case("res.partner", True), n_batch),
         "ticket_batch": (case("helpdesk.ticket", True), n_batch),
     }
+    if "project.task" in runner.registry:
+        cases["task_single"] = (case("project.task", False), n_single)
+        cases["task_batch"] = (case("project.task", True), n_batch)
     # a warm-up round at a tenth of the size (caches, first-use costs), then the
     # runs, the four cases interleaved so that they share the machine's state
     samples = {name: [] for name in cases}

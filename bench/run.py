@@ -456,6 +456,17 @@ def rows_create(create):
         rows.append(
             row(f"ticket / partner rate, {label}", ratio, "%", ">= 50 %", ratio >= 50)
         )
+        task = create.get(f"task_{key}")
+        if task:
+            rows.append(
+                row(
+                    f"reference: project.task / partner rate, {label}",
+                    task["per_s"] / p["per_s"] * 100,
+                    "%",
+                    queries=round(task["queries_per_record"], 1),
+                    note=f"Odoo's own mail-enabled record: {task['per_s']:.1f}/s",
+                )
+            )
     return rows
 
 
