@@ -13,6 +13,7 @@ from pathlib import Path
 import requests
 
 # werkzeug line: "GET /my/tickets HTTP/1.1" 200 - <queries> <query time> <other time>
+ODOO_BIN = Path(__file__).resolve().parent.parent / "scripts" / "odoo-bin"
 LOG_LINE = re.compile(r'"GET (\S+) HTTP/[\d.]+" (\d+) - (\d+) ([\d.]+) ([\d.]+)')
 
 
@@ -20,8 +21,9 @@ class OdooServer:
     def __init__(self, py, conf, db, port, logfile, server_args=None):
         self.cmd = [
             str(py),
-            "-m",
-            "odoo",
+            # a script, not `-m odoo`: with --workers, Odoo starts its websocket
+            # process from sys.argv[0]
+            str(ODOO_BIN),
             "-c",
             str(conf),
             "-d",
