@@ -53,6 +53,15 @@ def drop_db(db, filestore):
     shutil.rmtree(filestore / db, ignore_errors=True)
 
 
+def filestore_root():
+    """Odoo's filestore directory of scripts/helpdesk's data_dir."""
+    data_dir = os.environ.get("HELPDESK_DATA_DIR") or (
+        Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local/share"))
+        / "helpdesk-odoo"
+    )
+    return Path(data_dir) / "filestore"
+
+
 def create_db(db, filestore, log):
     """Fresh `db` from the newest template (with its filestore) or empty. Returns
     the template's name or None."""
@@ -61,6 +70,16 @@ def create_db(db, filestore, log):
     if not template:
         subprocess.run(["createdb", db], check=True)
         return None
+    copy_db(template, db, filestore, log)
+    # the template was built with demo data: without this, the modules installed
+    # next would load theirs too (Odoo gives new modules the demo flag of their
+    # dependencies, --without-demo only applies to a new database)
+    psql("UPDATE ir_module_module SET demo = false", db=db)
+    return template
+
+
+def copy_db(template, db, filestore, log):
+    """`db` as a copy of `template`, with its filestore."""
     # createdb -T fails while another session is connected to the template
     # (the test suite copies it too): retry a few times
     for attempt in range(10):
@@ -78,11 +97,6 @@ def create_db(db, filestore, log):
         time.sleep(3)
     if (filestore / template).is_dir():
         shutil.copytree(filestore / template, filestore / db, symlinks=True)
-    # the template was built with demo data: without this, the modules installed
-    # next would load theirs too (Odoo gives new modules the demo flag of their
-    # dependencies, --without-demo only applies to a new database)
-    psql("UPDATE ir_module_module SET demo = false", db=db)
-    return template
 
 
 def install_addons(py, conf, db, logfile):

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from lxml import etree
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, Command, api
 from odoo.osv import expression
 from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import dateutil as safe_dateutil
@@ -434,4 +434,42 @@ def measure_invoicing(runner):
 
     res = runner.median(run)
     res.update(contracts=due, invoices=res["result"])
+
+    # reference: Odoo creating plain customer invoices with as many lines, in
+    # one batch, without contracts: the floor of any invoicing run
+    def plain(cr):
+        env = runner.env(cr)
+        Move = env["account.move"]
+        moves = Move.search(
+            [("move_type", "=", "out_invoice"), ("invoice_line_ids", "!=", False)],
+            order="id desc",
+            limit=50,
+        )
+        lines = max(1, round(len(moves.invoice_line_ids) / max(1, len(moves))))
+        product = moves.invoice_line_ids.product_id[:1]
+        partner = moves.partner_id[:1]
+        n = min(due, 200)
+        vals = [
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": product.id, "quantity": 1, "price_unit": 10 + i}
+                    )
+                    for i in range(lines)
+                ],
+            }
+            for _i in range(n)
+        ]
+        t0 = time.perf_counter()
+        q0 = cr.sql_log_count
+        Move.create(vals)
+        env.flush_all()
+        return time.perf_counter() - t0, cr.sql_log_count - q0, (n, lines)
+
+    ref = runner.median(plain)
+    n, lines = ref["result"]
+    res["plain_invoice_ms"] = ref["median_s"] / n * 1000
+    res["plain_invoice_lines"] = lines
     return res

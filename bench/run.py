@@ -260,16 +260,7 @@ def main(argv=None):
     py = Path(sys.executable)
     var = ROOT / "var" / "bench"
     var.mkdir(parents=True, exist_ok=True)
-    filestore = (
-        Path(
-            os.environ.get(
-                "HELPDESK_DATA_DIR",
-                Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local/share"))
-                / "helpdesk-odoo",
-            )
-        )
-        / "filestore"
-    )
+    filestore = dbsetup.filestore_root()
     results = {"args": vars(args), "steps_s": {}}
 
     reuse = args.keep and dbsetup.addons_installed(args.db)
@@ -541,7 +532,7 @@ def rows_sla(sla):
 def rows_invoicing(inv):
     if not inv:
         return [row("invoicing run", None, "s", "<= 60 s", None, None, "no contracts")]
-    return [
+    rows = [
         row(
             "invoicing run",
             inv["median_s"],
@@ -552,6 +543,18 @@ def rows_invoicing(inv):
             f"{inv['contracts']:,} contracts due, {inv['invoices']:,} invoices",
         )
     ]
+    if inv.get("plain_invoice_ms"):
+        per_invoice = inv["median_s"] / max(1, inv["invoices"]) * 1000
+        rows.append(
+            row(
+                "reference: plain account.move create",
+                inv["plain_invoice_ms"],
+                "ms/invoice",
+                note=f"Odoo alone, {inv['plain_invoice_lines']} lines each; "
+                f"the run: {per_invoice:.0f} ms per invoice",
+            )
+        )
+    return rows
 
 
 def rows_portal(portal, counts):

@@ -779,9 +779,10 @@ class HelpdeskTicket(models.Model):
                 vals["ticket_ref"] = seq.next_by_code("helpdesk.ticket") or "New"
             if "channel" not in vals and self.env.context.get("helpdesk_channel"):
                 vals["channel"] = self.env.context["helpdesk_channel"]
-        # the agents' notices (new ticket for the team's followers, assignment)
-        # are queued for the scheduled-messages cron, which renders and sends
-        # them right after the commit: see _notify_thread
+        # the notices of the new tickets (to the team's followers, to the
+        # assigned agent, the client's acknowledgement) are queued for the
+        # scheduled-messages cron, which renders and sends them right after the
+        # commit: see _notify_thread
         token = next(_NOTIFY_TOKENS)
         tickets = super(
             HelpdeskTicket, self.with_context(helpdesk_notify_later=token)
@@ -807,10 +808,6 @@ class HelpdeskTicket(models.Model):
                 for ticket in handled
             ]
         events += tickets._auto_assign(now)
-        tickets = tickets.with_env(self.env)
-        queued = self.env.cr.cache.pop(("helpdesk_notify_later", token), None)
-        if queued:
-            self.env["mail.message.schedule"].sudo().create(queued)
         self.env["helpdesk.ticket.event"].sudo().create(events)
         tickets._sla_sync(now)
         for partner, partner_tickets in (
@@ -818,7 +815,10 @@ class HelpdeskTicket(models.Model):
         ):
             partner_tickets.message_subscribe(partner_ids=partner.ids)
         tickets._send_acknowledgement()
-        return tickets
+        queued = self.env.cr.cache.pop(("helpdesk_notify_later", token), None)
+        if queued:
+            self.env["mail.message.schedule"].sudo().create(queued)
+        return tickets.with_env(self.env)
 
     def write(self, vals):
         tracked = {"stage_id", "user_id", "priority", "is_vip"} & set(vals)
@@ -1341,9 +1341,11 @@ class HelpdeskTicket(models.Model):
     def _notify_thread(self, message, msg_vals=False, **kwargs):
         """Queue the notifications of the messages posted while tickets are
         created (the creation notice to the team's followers, the assignment
-        notice) for the scheduled-messages cron, triggered for now: creating a
-        ticket, by an agent, the portal or the mail gateway, then costs no
-        e-mail rendering. Odoo's own scheduled messages take the same way."""
+        notice, the client's acknowledgement) for the scheduled-messages cron,
+        triggered for now: creating a ticket, by an agent, the portal or the
+        mail gateway, then costs no e-mail rendering. Odoo's own scheduled
+        messages take the same way. The messages themselves are created at
+        once, in the ticket's conversation."""
         token = self.env.context.get("helpdesk_notify_later")
         if not token or kwargs.get("scheduled_date"):
             return super()._notify_thread(message, msg_vals=msg_vals, **kwargs)

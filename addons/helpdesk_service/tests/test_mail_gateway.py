@@ -52,7 +52,7 @@ class TestMailGateway(MailCommon):
 
     def _process(self, email_from, subject, **kw):
         with self.mock_mail_gateway():
-            return self.format_and_process(
+            ticket = self.format_and_process(
                 INCOMING,
                 email_from,
                 self.to,
@@ -60,6 +60,10 @@ class TestMailGateway(MailCommon):
                 target_model="helpdesk.ticket",
                 **kw,
             )
+            # the notices of a new ticket (acknowledgement to a known client,
+            # assignment) are sent by the scheduled-messages job it triggers
+            self.env["mail.message.schedule"].sudo()._send_notifications_cron()
+        return ticket
 
     @mute_logger("odoo.addons.mail.models.mail_thread", "odoo.models.unlink")
     def test_new_ticket_from_unknown_sender(self):
