@@ -76,7 +76,8 @@ def next_login(kind):
 class OdooUser(HttpUser):
     abstract = True
     kind = None
-    wait_time = between(1, 4)
+    # think time: a person reads a page a few seconds before the next click
+    wait_time = between(2, 8)
 
     def on_start(self):
         self.login = next_login(self.kind)
@@ -186,7 +187,7 @@ class AgentUser(OdooUser):
 
     kind = "agent"
     fixed_count = int(os.environ.get("HELPDESK_LOAD_AGENT_USERS", "20"))
-    wait_time = between(2, 6)
+    wait_time = between(3, 10)
 
     def on_start(self):
         super().on_start()
