@@ -230,6 +230,7 @@ def main(argv=None):
         f"--gevent-port={args.port + 3}",
         "--limit-time-cpu=60",
         "--limit-time-real=120",
+        "--limit-time-real-cron=600",
         "--db_maxconn=16",
     ]
     prefix = var / "load"

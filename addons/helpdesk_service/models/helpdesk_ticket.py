@@ -1,12 +1,13 @@
 import itertools
 import json
+import uuid
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import is_html_empty
+from odoo.tools import SQL, is_html_empty
 
 from .sla_clock import TARGET_DATE_FIELD, SlaClock
 
@@ -761,7 +762,14 @@ class HelpdeskTicket(models.Model):
                 )
 
     def init(self):
-        super().init()
+        res = super().init()
+        # tickets made before their token was set at creation
+        self.env.cr.execute(
+            SQL(
+                "UPDATE helpdesk_ticket SET access_token = gen_random_uuid()::text "
+                "WHERE access_token IS NULL"
+            )
+        )
         # the ticket list's first page: its default order, walked until a page
         # of visible tickets is found, instead of sorting all of them
         tools.create_index(
@@ -779,6 +787,7 @@ class HelpdeskTicket(models.Model):
             ["is_closed", "company_id", "team_id", "user_id"],
             where="active",
         )
+        return res
 
     # ------------------------------------------------------------ CRUD
     @api.model_create_multi
@@ -793,6 +802,9 @@ class HelpdeskTicket(models.Model):
             )
             vals.setdefault("date_received", received)
             vals.setdefault("date_last_agent_update", received)
+            # the portal link's token, made now rather than by the first page
+            # that shows the link (a write in a GET, waiting for any lock)
+            vals.setdefault("access_token", str(uuid.uuid4()))
             if vals.get("ticket_ref", "New") == "New":
                 company_id = vals.get("company_id")
                 seq = Sequence.with_company(company_id) if company_id else Sequence
@@ -1167,7 +1179,6 @@ class HelpdeskTicket(models.Model):
     def _get_followup_condition(self, job):
         """What a domain cannot say (one column against another): the ticket was
         not handled yet since its last update."""
-        SQL = tools.SQL
 
         def column(name):
             return SQL.identifier(self._table, name)
