@@ -815,7 +815,7 @@ class HelpdeskTicket(models.Model):
         # assigned agent, the client's acknowledgement) are queued for the
         # scheduled-messages cron, which renders and sends them right after the
         # commit: see _notify_thread
-        token = next(_NOTIFY_TOKENS)
+        token = self._notify_later_token()
         tickets = super(
             HelpdeskTicket, self.with_context(helpdesk_notify_later=token)
         ).create(vals_list)
@@ -847,9 +847,7 @@ class HelpdeskTicket(models.Model):
         ):
             partner_tickets.message_subscribe(partner_ids=partner.ids)
         tickets._send_acknowledgement()
-        queued = self.env.cr.cache.pop(("helpdesk_notify_later", token), None)
-        if queued:
-            self.env["mail.message.schedule"].sudo().create(queued)
+        self._send_queued_notifications(token)
         return tickets.with_env(self.env)
 
     def write(self, vals):
@@ -1369,6 +1367,21 @@ class HelpdeskTicket(models.Model):
         return True
 
     # ------------------------------------------------------------ mail
+    @api.model
+    def _notify_later_token(self):
+        """A key for the notifications of messages posted on tickets in an env
+        whose context has it as `helpdesk_notify_later`: they are queued (see
+        _notify_thread) until _send_queued_notifications(key)."""
+        return next(_NOTIFY_TOKENS)
+
+    @api.model
+    def _send_queued_notifications(self, token):
+        """Hand the queued notifications to the scheduled-messages job (one
+        batch insert; the job is triggered for now)."""
+        queued = self.env.cr.cache.pop(("helpdesk_notify_later", token), None)
+        if queued:
+            self.env["mail.message.schedule"].sudo().create(queued)
+
     def _notify_thread(self, message, msg_vals=False, **kwargs):
         """Queue the notifications of the messages posted while tickets are
         created (the creation notice to the team's followers, the assignment

@@ -241,7 +241,14 @@ class HelpdeskTicketSla(models.Model):
                     "date_deadline": fields.Date.context_today(self, now),
                 }
             )
-        self.env["mail.activity"].sudo().create(vals_list)
+        # the assignees' e-mails about the activities are rendered by the
+        # scheduled-messages job, not in the escalation's batch
+        Ticket = self.env["helpdesk.ticket"]
+        token = Ticket._notify_later_token()
+        self.env["mail.activity"].sudo().with_context(
+            helpdesk_notify_later=token
+        ).create(vals_list)
+        Ticket._send_queued_notifications(token)
 
     def _escalate_warning(self, now):
         if not self:

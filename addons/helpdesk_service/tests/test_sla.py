@@ -245,6 +245,27 @@ class TestSla(HelpdeskCommonMixin, TransactionCase):
         )
         self.assertEqual(len(activities), 1)
         self.assertEqual(activities.user_id, self.agent_a)
+        # the agent's e-mail about the activity waits for the scheduled-messages
+        # job: the escalation's batch renders none
+        notice = self.env["mail.message"].search(
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "=", ticket.id),
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", self.agent_a.partner_id.ids),
+            ]
+        )
+        self.assertEqual(len(notice), 1)
+        self.assertTrue(
+            self.env["mail.message.schedule"].search(
+                [("mail_message_id", "=", notice.id)]
+            )
+        )
+        self.assertFalse(notice.notification_ids)
+        self.env["mail.message.schedule"]._send_notifications_cron()
+        self.assertEqual(
+            notice.notification_ids.res_partner_id, self.agent_a.partner_id
+        )
         # 09:21: both targets breached
         with freeze_time("2026-03-02 09:21:00"):
             self.assertEqual(Line._cron_escalate(), 2)
