@@ -13,7 +13,7 @@ from pathlib import Path
 import requests
 
 # werkzeug line: "GET /my/tickets HTTP/1.1" 200 - <queries> <query time> <other time>
-ODOO_BIN = Path(__file__).resolve().parent.parent / "scripts" / "odoo-bin"
+ODOO_SERVER = Path(__file__).resolve().parent.parent / "scripts" / "odoo-server"
 LOG_LINE = re.compile(r'"GET (\S+) HTTP/[\d.]+" (\d+) - (\d+) ([\d.]+) ([\d.]+)')
 
 
@@ -23,7 +23,7 @@ class OdooServer:
             str(py),
             # a script, not `-m odoo`: with --workers, Odoo starts its websocket
             # process from sys.argv[0]
-            str(ODOO_BIN),
+            str(ODOO_SERVER),
             "-c",
             str(conf),
             "-d",
