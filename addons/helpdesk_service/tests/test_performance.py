@@ -200,3 +200,54 @@ class TestPortalQueries(HttpCase):
         )
         many = self._get_count("/my/tickets")
         self.assertLessEqual(many, few + 2, f"{few} then {many} queries")
+
+
+@tagged("post_install", "-at_install", "helpdesk_service")
+class TestHotPathSupport(HelpdeskCommonMixin, TransactionCase):
+    """What the hot paths rely on: list indexes, tokens made at creation."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_helpdesk()
+
+    def test_list_indexes_exist(self):
+        self.env.cr.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'helpdesk_ticket'"
+        )
+        names = {row[0] for row in self.env.cr.fetchall()}
+        self.assertIn("helpdesk_ticket_list_order_idx", names)
+        self.assertIn("helpdesk_ticket_open_scope_idx", names)
+
+    def test_portal_token_made_at_creation(self):
+        tickets = self.Ticket.create(
+            [{"name": f"Token {i}", "partner_id": self.contact.id} for i in range(2)]
+        )
+        self.assertTrue(all(tickets.mapped("access_token")))
+        self.assertNotEqual(tickets[0].access_token, tickets[1].access_token)
+        # showing the portal link writes nothing
+        token = tickets[0].access_token
+        self.assertIn(token, tickets[0].get_portal_url())
+        self.assertEqual(tickets[0].access_token, token)
+
+
+@tagged("post_install", "-at_install", "helpdesk_service")
+class TestPortalTicketPages(HttpCase):
+    def test_ticket_list_shows_forty_a_page(self):
+        user = new_test_user(
+            self.env, login="hd_page_portal", groups="base.group_portal"
+        )
+        tickets = self.env["helpdesk.ticket"].create(
+            [
+                {"name": f"Paged call {i}", "partner_id": user.partner_id.id}
+                for i in range(45)
+            ]
+        )
+        self.authenticate("hd_page_portal", "hd_page_portal")
+        first = self.url_open("/my/tickets?filterby=all").text
+        second = self.url_open("/my/tickets/page/2?filterby=all").text
+        shown = [t for t in tickets if f'href="/my/tickets/{t.id}"' in first]
+        self.assertEqual(len(shown), 40)
+        self.assertEqual(
+            len([t for t in tickets if f'href="/my/tickets/{t.id}"' in second]), 5
+        )
