@@ -3,6 +3,7 @@ from . import res_company
 from . import res_config_settings
 from . import product_template
 from . import contract_contract
+from . import contract_line
 from . import helpdesk_sla
 from . import helpdesk_ticket
 from . import helpdesk_ticket_sla

@@ -8,6 +8,7 @@ class HelpdeskAnnouncement(models.Model):
         "contract.contract",
         string="Contracts",
         domain="[('contract_type', '=', 'sale')]",
+        groups="base.group_user",
         help="Announce to the clients of these contracts.",
     )
 

@@ -18,6 +18,7 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         tracking=True,
         check_company=True,
+        groups="base.group_user",
         domain="[('contract_type', '=', 'sale'), "
         "('commercial_partner_id', '=', commercial_partner_id)]",
         help="The client's contract the ticket is served and billed under: the one "
@@ -29,13 +30,20 @@ class HelpdeskTicket(models.Model):
         compute="_compute_is_without_contract",
         store=True,
         index=True,
+        groups="base.group_user",
         help="The client has no running contract covering this ticket: its work is "
         "billed at the standard price list.",
     )
-    work_ids = fields.One2many("helpdesk.ticket.work", "ticket_id", "Work and parts")
-    has_work_to_approve = fields.Boolean(compute="_compute_has_work_to_approve")
+    work_ids = fields.One2many(
+        "helpdesk.ticket.work", "ticket_id", "Work and parts", groups="base.group_user"
+    )
+    has_work_to_approve = fields.Boolean(
+        compute="_compute_has_work_to_approve", groups="base.group_user"
+    )
     client_contract_count = fields.Integer(
-        "Client contracts", compute="_compute_client_contract_count"
+        "Client contracts",
+        compute="_compute_client_contract_count",
+        groups="base.group_user",
     )
 
     @api.depends(

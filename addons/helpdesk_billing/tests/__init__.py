@@ -2,9 +2,15 @@ from . import test_client_contracts
 from . import test_announcement_contracts
 from . import test_contract_assignment
 from . import test_work_lines
+from . import test_work_bounds
 from . import test_invoicing
+from . import test_invoice_cancel
 from . import test_overage_credit
 from . import test_performance
 from . import test_profitability
+from . import test_profitability_currency
 from . import test_views
 from . import test_portal_contracts
+from . import test_contract_isolation
+from . import test_portal_fields
+from . import test_work_recorded

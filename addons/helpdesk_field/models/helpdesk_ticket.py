@@ -4,8 +4,14 @@ from odoo import api, fields, models
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
-    visit_ids = fields.One2many("helpdesk.visit", "ticket_id", "Visits")
-    visit_count = fields.Integer("Visit count", compute="_compute_visit_count")
+    # the portal shows a ticket's visits from the ticket page (sudo); clients
+    # have no access to the visits themselves
+    visit_ids = fields.One2many(
+        "helpdesk.visit", "ticket_id", "Visits", groups="base.group_user"
+    )
+    visit_count = fields.Integer(
+        "Visit count", compute="_compute_visit_count", groups="base.group_user"
+    )
 
     @api.depends("visit_ids")
     def _compute_visit_count(self):

@@ -2,4 +2,9 @@ from . import test_conflicts
 from . import test_engineer_rights
 from . import test_field_ui
 from . import test_portal
+from . import test_route_isolation
 from . import test_visit_flow
+from . import test_field_input
+from . import test_visit_position
+from . import test_portal_fields
+from . import test_recorded_facts

@@ -1,2 +1,3 @@
 from . import portal
 from . import helpdesk_article
+from . import rating

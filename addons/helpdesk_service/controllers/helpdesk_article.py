@@ -1,9 +1,12 @@
 import hashlib
 
 from odoo import http
+from odoo.exceptions import UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from .utils import is_text, parse_page
 
 ARTICLES_PER_PAGE = 20
 MAX_QUERY_LENGTH = 200
@@ -20,12 +23,19 @@ class HelpdeskKnowledgeBase(http.Controller):
             raise request.not_found()
         return article
 
-    def _voter_key(self):
+    def _reader_key(self):
+        """Who reads: the partner of a logged-in reader, else a hash of the
+        visitor's IP address salted with the database secret (no raw address
+        is stored; a session cookie a visitor can drop is not used)."""
         user = request.env.user
         if not user._is_public():
             return f"partner-{user.partner_id.id}"
-        sid = request.session.sid or ""
-        return "session-" + hashlib.sha256(sid.encode()).hexdigest()[:32]
+        secret = (
+            request.env["ir.config_parameter"].sudo().get_param("database.secret", "")
+        )
+        address = request.httprequest.remote_addr or ""
+        digest = hashlib.sha256(f"{secret}:{address}".encode()).hexdigest()
+        return "ip-" + digest[:32]
 
     @http.route(
         ["/helpdesk/kb", "/helpdesk/kb/page/<int:page>"],
@@ -36,6 +46,10 @@ class HelpdeskKnowledgeBase(http.Controller):
     )
     def kb_index(self, search=None, page=1, **kw):
         Article = request.env["helpdesk.article"]
+        if search and not is_text(search):
+            raise UserError(
+                request.env._("The search contains characters that are not allowed.")
+            )
         search = (search or "").strip()[:MAX_QUERY_LENGTH]
         values = {"search": search, "page_name": "knowledge"}
         if search:
@@ -44,7 +58,7 @@ class HelpdeskKnowledgeBase(http.Controller):
                 url="/helpdesk/kb",
                 url_args={"search": search},
                 total=len(articles),
-                page=page,
+                page=parse_page(page),
                 step=ARTICLES_PER_PAGE,
             )
             offset = pager["offset"]
@@ -90,12 +104,23 @@ class HelpdeskKnowledgeBase(http.Controller):
     )
     def kb_article(self, article_id, voted=None, **kw):
         article = self._get_article(article_id)
-        article._portal_register_view()
+        article.sudo()._portal_register_view(self._reader_key())
+        # the article's own files only, never those of its chatter (internal
+        # notes, e-mails): each listed file gets a download token
+        messages = (
+            request.env["mail.message"]
+            .sudo()
+            .search([("model", "=", article._name), ("res_id", "=", article.id)])
+        )
         attachments = (
             request.env["ir.attachment"]
             .sudo()
             .search(
-                [("res_model", "=", article._name), ("res_id", "=", article.id)],
+                [
+                    ("res_model", "=", article._name),
+                    ("res_id", "=", article.id),
+                    ("id", "not in", messages.attachment_ids.ids),
+                ],
                 order="id",
             )
         )
@@ -124,10 +149,12 @@ class HelpdeskKnowledgeBase(http.Controller):
         if helpful not in ("yes", "no"):
             raise request.not_found()
         user = request.env.user
+        # one vote per reader: votes need a login (anonymous sessions and
+        # addresses are too cheap to renew)
+        if user._is_public():
+            return request.redirect(f"/web/login?redirect={article.portal_url}")
         article.sudo()._portal_vote(
-            helpful == "yes",
-            self._voter_key(),
-            partner=None if user._is_public() else user.partner_id,
+            helpful == "yes", f"partner-{user.partner_id.id}", partner=user.partner_id
         )
         return request.redirect(f"{article.portal_url}?voted=1")
 

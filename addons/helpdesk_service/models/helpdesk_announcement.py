@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class HelpdeskAnnouncement(models.Model):
@@ -52,10 +52,14 @@ class HelpdeskAnnouncement(models.Model):
         "partner_id",
         string="Clients",
         domain="[('is_company', '=', True)]",
+        groups="base.group_user",
     )
-    site_ids = fields.Many2many("helpdesk.site", string="Sites", check_company=True)
+    # who else it is for is internal: a client reads the announcement only
+    site_ids = fields.Many2many(
+        "helpdesk.site", string="Sites", check_company=True, groups="base.group_user"
+    )
     equipment_type_ids = fields.Many2many(
-        "helpdesk.equipment.type", string="Equipment types"
+        "helpdesk.equipment.type", string="Equipment types", groups="base.group_user"
     )
     client_ids = fields.Many2many(
         "res.partner",
@@ -65,6 +69,7 @@ class HelpdeskAnnouncement(models.Model):
         string="Affected clients",
         compute="_compute_client_ids",
         store=True,
+        groups="base.group_user",
         help="Clients chosen directly, owning one of the sites, or having "
         "equipment of one of the types.",
     )
@@ -74,9 +79,14 @@ class HelpdeskAnnouncement(models.Model):
         index="btree_not_null",
         domain="[('is_major_incident', '=', True)]",
         check_company=True,
+        groups="base.group_user",
     )
-    date_sent = fields.Datetime("Mailed on", readonly=True, copy=False)
-    recipient_count = fields.Integer("Mailed contacts", readonly=True, copy=False)
+    date_sent = fields.Datetime(
+        "Mailed on", readonly=True, copy=False, groups="base.group_user"
+    )
+    recipient_count = fields.Integer(
+        "Mailed contacts", readonly=True, copy=False, groups="base.group_user"
+    )
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
@@ -161,8 +171,34 @@ class HelpdeskAnnouncement(models.Model):
             limit=10,
         )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("state") == "published" for vals in vals_list):
+            self._check_publish_rights()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("state") == "published":
+            self._check_publish_rights()
+        return super().write(vals)
+
+    def _check_publish_rights(self):
+        """Publishing shows the announcement to the clients and mails it to
+        all their contacts: helpdesk administrators only."""
+        if self.env.su or self.env.user.has_group(
+            "helpdesk_service.group_helpdesk_manager"
+        ):
+            return
+        raise AccessError(
+            self.env._(
+                "Only helpdesk administrators can publish announcements: they "
+                "are shown and e-mailed to the clients' contacts."
+            )
+        )
+
     # ------------------------------------------------------------ actions
     def action_publish(self):
+        self._check_publish_rights()
         for announcement in self:
             if announcement.state != "draft":
                 raise UserError(

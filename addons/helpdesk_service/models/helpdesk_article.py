@@ -65,7 +65,11 @@ class HelpdeskArticle(models.Model):
     )
     author_id = fields.Many2one("res.users", default=lambda self: self.env.user)
     source_ticket_id = fields.Many2one(
-        "helpdesk.ticket", "Written from ticket", index="btree_not_null", copy=False
+        "helpdesk.ticket",
+        "Written from ticket",
+        index="btree_not_null",
+        copy=False,
+        groups="base.group_user",
     )
     view_count = fields.Integer("Views", default=0, readonly=True, copy=False)
     vote_ids = fields.One2many("helpdesk.article.vote", "article_id", "Votes")
@@ -163,9 +167,15 @@ class HelpdeskArticle(models.Model):
         return articles
 
     # ------------------------------------------------------------ portal
-    def _portal_register_view(self):
-        """Count a page view without a write() (no tracking, no lock wait on
-        the ORM cache); safe with many readers at once."""
+    def _portal_register_view(self, reader_key):
+        """Count a page view, once per reader (``reader_key``) and day, without
+        a write() (no tracking, no lock wait on the ORM cache); safe with many
+        readers at once."""
+        self.ensure_one()
+        if not self.env["helpdesk.article.reading"]._record_reading(
+            self, reader_key, fields.Date.context_today(self)
+        ):
+            return False
         self.flush_recordset(["view_count"])
         self.env.cr.execute(
             SQL(
@@ -175,6 +185,7 @@ class HelpdeskArticle(models.Model):
             )
         )
         self.invalidate_recordset(["view_count"])
+        return True
 
     def _portal_vote(self, is_helpful, voter_key, partner=None):
         """Record (or change) a reader's vote. Called by the portal in sudo."""

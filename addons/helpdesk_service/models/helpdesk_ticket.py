@@ -52,6 +52,7 @@ class HelpdeskTicket(models.Model):
         "mail.thread.cc",
         "mail.activity.mixin",
         "rating.mixin",
+        "helpdesk.recorded.mixin",
     ]
     _order = "priority_effective desc, id desc"
     _rec_names_search = ["ticket_ref", "name", "partner_id.name"]
@@ -59,6 +60,27 @@ class HelpdeskTicket(models.Model):
     _check_company_auto = True
     # portal contacts who can read a ticket may write in its conversation
     _mail_post_access = "read"
+    # the facts the SLA, KPI and follow-up figures come from: set by the
+    # actions and the mail gateway only (see helpdesk.recorded.mixin)
+    _helpdesk_recorded_fields = (
+        "date_received",
+        "date_ack",
+        "date_first_response",
+        "date_resolved",
+        "date_closed",
+        "date_last_stage_update",
+        "date_last_contact",
+        "date_last_agent_update",
+        "date_followup_agent",
+        "date_followup_client",
+        "reopen_count",
+        "client_message_count",
+        "agent_reply_count",
+        "time_ack_work_minutes",
+        "time_report_work_minutes",
+        "time_resolve_work_hours",
+        "merged_into_id",
+    )
 
     ticket_ref = fields.Char(
         "Number", readonly=True, copy=False, index=True, default=lambda self: "New"
@@ -67,6 +89,7 @@ class HelpdeskTicket(models.Model):
     date_received = fields.Datetime(
         "Received on",
         required=True,
+        readonly=True,
         index=True,
         copy=False,
         default=fields.Datetime.now,
@@ -134,7 +157,9 @@ class HelpdeskTicket(models.Model):
     # the stages the form offers (its statusbar's domain); not in the list and
     # kanban views, which would compute it for every row
     available_stage_ids = fields.Many2many(
-        "helpdesk.stage", compute="_compute_available_stage_ids"
+        "helpdesk.stage",
+        compute="_compute_available_stage_ids",
+        groups="base.group_user",
     )
     stage_kind = fields.Selection(related="stage_id.kind", store=True)
     is_closed = fields.Boolean(related="stage_id.is_closing", store=True, index=True)
@@ -146,6 +171,7 @@ class HelpdeskTicket(models.Model):
         readonly=False,
         precompute=True,
         tracking=True,
+        groups="base.group_user",
         help="Requests of VIP clients and of executives are served first: "
         "the effective priority is one level above the ticket's priority.",
     )
@@ -155,9 +181,12 @@ class HelpdeskTicket(models.Model):
         store=True,
         precompute=True,
         index=True,
+        groups="base.group_user",
     )
     type_id = fields.Many2one("helpdesk.ticket.type", index=True)
-    tag_ids = fields.Many2many("helpdesk.ticket.tag", string="Tags")
+    tag_ids = fields.Many2many(
+        "helpdesk.ticket.tag", string="Tags", groups="base.group_user"
+    )
     channel = fields.Selection(
         CHANNELS, required=True, default="internal", index=True, tracking=True
     )
@@ -166,8 +195,9 @@ class HelpdeskTicket(models.Model):
         string="Status",
         default="normal",
         copy=False,
+        groups="base.group_user",
     )
-    color = fields.Integer()
+    color = fields.Integer(groups="base.group_user")
     date_deadline = fields.Datetime("Deadline", tracking=True, index=True)
     resolution = fields.Html(sanitize=True, copy=False)
     related_ticket_ids = fields.Many2many(
@@ -178,21 +208,31 @@ class HelpdeskTicket(models.Model):
         string="Related tickets",
     )
     # major incidents
-    is_major_incident = fields.Boolean(tracking=True, index=True)
+    is_major_incident = fields.Boolean(
+        tracking=True, index=True, groups="base.group_user"
+    )
     parent_id = fields.Many2one(
         "helpdesk.ticket",
         "Major incident",
         index=True,
         tracking=True,
         domain="[('is_major_incident', '=', True), ('id', '!=', id)]",
+        groups="base.group_user",
         help="The major incident this ticket is one case of.",
     )
-    child_ids = fields.One2many("helpdesk.ticket", "parent_id", "Linked tickets")
-    child_count = fields.Integer(compute="_compute_child_count")
-    open_child_count = fields.Integer(compute="_compute_child_count")
+    child_ids = fields.One2many(
+        "helpdesk.ticket", "parent_id", "Linked tickets", groups="base.group_user"
+    )
+    child_count = fields.Integer(
+        compute="_compute_child_count", groups="base.group_user"
+    )
+    open_child_count = fields.Integer(
+        compute="_compute_child_count", groups="base.group_user"
+    )
     relay_to_children = fields.Boolean(
         "Relay replies to linked tickets",
         default=True,
+        groups="base.group_user",
         help="A public reply posted on the major incident is posted on every open "
         "linked ticket too, so that all affected clients hear of it at once.",
     )
@@ -200,8 +240,12 @@ class HelpdeskTicket(models.Model):
         "helpdesk.ticket", readonly=True, copy=False, index=True
     )
     # timeline and derived figures
-    event_ids = fields.One2many("helpdesk.ticket.event", "ticket_id", "Timeline")
-    call_ids = fields.One2many("helpdesk.ticket.call", "ticket_id", "Calls")
+    event_ids = fields.One2many(
+        "helpdesk.ticket.event", "ticket_id", "Timeline", groups="base.group_user"
+    )
+    call_ids = fields.One2many(
+        "helpdesk.ticket.call", "ticket_id", "Calls", groups="base.group_user"
+    )
     date_ack = fields.Datetime("Acknowledged on", readonly=True, copy=False)
     date_first_response = fields.Datetime(
         "First response on", readonly=True, copy=False
@@ -225,27 +269,50 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         copy=False,
         index=True,
+        groups="base.group_user",
         help="Last public reply of an agent or change of stage. The assignee is "
         "reminded when it is older than the team's follow-up delay.",
     )
     date_followup_agent = fields.Datetime(
-        "Assignee reminded on", readonly=True, copy=False
+        "Assignee reminded on", readonly=True, copy=False, groups="base.group_user"
     )
     date_followup_client = fields.Datetime(
-        "Client reminded on", readonly=True, copy=False
+        "Client reminded on", readonly=True, copy=False, groups="base.group_user"
     )
-    reopen_count = fields.Integer("Reopened", readonly=True, copy=False)
-    client_message_count = fields.Integer("Client messages", readonly=True, copy=False)
-    agent_reply_count = fields.Integer("Agent replies", readonly=True, copy=False)
+    # internal figures: clients read what the portal shows, not these
+    reopen_count = fields.Integer(
+        "Reopened", readonly=True, copy=False, groups="base.group_user"
+    )
+    client_message_count = fields.Integer(
+        "Client messages", readonly=True, copy=False, groups="base.group_user"
+    )
+    agent_reply_count = fields.Integer(
+        "Agent replies", readonly=True, copy=False, groups="base.group_user"
+    )
     call_count = fields.Integer(
-        "Number of calls", compute="_compute_call_count", store=True, compute_sudo=True
+        "Number of calls",
+        compute="_compute_call_count",
+        store=True,
+        compute_sudo=True,
+        groups="base.group_user",
     )
     contact_count = fields.Integer(
         "Contacts",
         compute="_compute_contact_count",
         store=True,
-        aggregator="avg",
+        groups="base.group_user",
         help="Client messages, agents' public replies and phone calls.",
+    )
+    # the same number as a float, so that its average keeps its decimals in
+    # the pivot, graph and list (an averaged integer is shown rounded)
+    contacts_per_ticket = fields.Float(
+        "Contacts per ticket",
+        compute="_compute_contact_count",
+        store=True,
+        aggregator="avg",
+        groups="base.group_user",
+        help="Average of the contacts (client messages, agents' public replies and "
+        "phone calls) of the tickets.",
     )
     # service level
     sla_id = fields.Many2one(
@@ -254,10 +321,13 @@ class HelpdeskTicket(models.Model):
         compute="_compute_sla_id",
         store=True,
         index=True,
+        groups="base.group_user",
         help="The first policy, by sequence, that covers the ticket's team, type, "
         "effective priority and client.",
     )
-    sla_line_ids = fields.One2many("helpdesk.ticket.sla", "ticket_id", "SLA targets")
+    sla_line_ids = fields.One2many(
+        "helpdesk.ticket.sla", "ticket_id", "SLA targets", groups="base.group_user"
+    )
     sla_deadline = fields.Datetime(
         "SLA deadline",
         compute="_compute_sla_summary",
@@ -288,33 +358,42 @@ class HelpdeskTicket(models.Model):
         compute="_compute_kpi_wall",
         store=True,
         aggregator="avg",
+        groups="base.group_user",
     )
     time_report_minutes = fields.Float(
         "Time to first report (min)",
         compute="_compute_kpi_wall",
         store=True,
         aggregator="avg",
+        groups="base.group_user",
     )
     time_resolve_hours = fields.Float(
         "Time to resolve (h)",
         compute="_compute_kpi_wall",
         store=True,
         aggregator="avg",
+        groups="base.group_user",
     )
     time_ack_work_minutes = fields.Float(
         "Working time to acknowledge (min)",
         readonly=True,
         copy=False,
         aggregator="avg",
+        groups="base.group_user",
     )
     time_report_work_minutes = fields.Float(
         "Working time to first report (min)",
         readonly=True,
         copy=False,
         aggregator="avg",
+        groups="base.group_user",
     )
     time_resolve_work_hours = fields.Float(
-        "Working time to resolve (h)", readonly=True, copy=False, aggregator="avg"
+        "Working time to resolve (h)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups="base.group_user",
     )
     # serviced equipment
     equipment_ids = fields.Many2many(
@@ -346,16 +425,22 @@ class HelpdeskTicket(models.Model):
         readonly=False,
         index=True,
         domain=[("is_helpdesk_tariff", "=", True)],
+        groups="base.group_user",
         help="The client's tariff (a client tag marked as tariff), for reports.",
     )
     is_complaint = fields.Boolean(
         "Complaint",
         tracking=True,
         index=True,
+        groups="base.group_user",
         help="The client complained: the team lead follows up.",
     )
     complaint_reason_id = fields.Many2one(
-        "helpdesk.complaint.reason", "Complaint reason", tracking=True, index=True
+        "helpdesk.complaint.reason",
+        "Complaint reason",
+        tracking=True,
+        index=True,
+        groups="base.group_user",
     )
     # client history
     client_ticket_count = fields.Integer(compute="_compute_client_tickets")
@@ -396,9 +481,13 @@ class HelpdeskTicket(models.Model):
         help="Sum of the timesheets' hours times the hourly cost of their employees.",
     )
     timer_running = fields.Boolean(
-        compute="_compute_timer", help="You have a timer running on this ticket."
+        compute="_compute_timer",
+        groups="base.group_user",
+        help="You have a timer running on this ticket.",
     )
-    timer_date_start = fields.Datetime("Timer started on", compute="_compute_timer")
+    timer_date_start = fields.Datetime(
+        "Timer started on", compute="_compute_timer", groups="base.group_user"
+    )
 
     _sql_constraints = [
         (
@@ -559,6 +648,7 @@ class HelpdeskTicket(models.Model):
                 + ticket.agent_reply_count
                 + ticket.call_count
             )
+            ticket.contacts_per_ticket = ticket.contact_count
 
     @api.depends("child_ids.is_closed")
     def _compute_child_count(self):
@@ -792,6 +882,7 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        corrected = self._check_recorded_create(vals_list)
         Sequence = self.env["ir.sequence"]
         now = fields.Datetime.now()
         for vals in vals_list:
@@ -848,9 +939,16 @@ class HelpdeskTicket(models.Model):
             partner_tickets.message_subscribe(partner_ids=partner.ids)
         tickets._send_acknowledgement()
         self._send_queued_notifications(token)
+        if corrected:
+            # an administrator's figures: logged as corrections from nothing
+            tickets._log_recorded_changes(
+                {ticket.id: dict.fromkeys(corrected, "") for ticket in tickets}
+            )
         return tickets.with_env(self.env)
 
     def write(self, vals):
+        corrected = self._check_recorded_write(vals)
+        before_corrected = self._snapshot_recorded(corrected) if corrected else {}
         tracked = {"stage_id", "user_id", "priority", "is_vip"} & set(vals)
         before = {}
         if tracked:
@@ -872,9 +970,17 @@ class HelpdeskTicket(models.Model):
         res = super().write(vals)
         if tracked:
             self._log_changes(before)
+        if "stage_id" in vals:
+            self._close_children_with_parent(before)
         if SLA_TRIGGER_FIELDS & set(vals):
             self._sla_sync()
+        if corrected:
+            self._log_recorded_changes(before_corrected)
         return res
+
+    def _get_recorded_ticket(self):
+        self.ensure_one()
+        return self
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_with_history(self):
@@ -903,6 +1009,17 @@ class HelpdeskTicket(models.Model):
         for ticket, vals in zip(self, vals_list, strict=True):
             vals.setdefault("name", self.env._("%s (copy)", ticket.name))
         return vals_list
+
+    def _order_to_sql(self, order, query, alias=None, reverse=False):
+        # clients may not read the effective priority (it tells VIPs), which
+        # the default order sorts by (searches, and x2many fields of tickets
+        # read by a client): theirs sorts by the priority they see
+        order = order or self._order
+        if "priority_effective" in order and not self._fields[
+            "priority_effective"
+        ].is_accessible(self.env):
+            order = order.replace("priority_effective", "priority")
+        return super()._order_to_sql(order, query, alias=alias, reverse=reverse)
 
     # ------------------------------------------------------------ timeline
     def _prepare_event_vals(self, ticket, event_type, **kw):
@@ -1335,7 +1452,7 @@ class HelpdeskTicket(models.Model):
                 for ticket in self
             ]
         )
-        self.write({"date_followup_agent": now})
+        self._write_recorded({"date_followup_agent": now})
         return True
 
     def _followup_remind_client(self, team, now):
@@ -1349,7 +1466,7 @@ class HelpdeskTicket(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 message_type="auto_comment",
             )
-        self.write({"date_followup_client": now})
+        self._write_recorded({"date_followup_client": now})
         return True
 
     def _followup_autoclose(self, team, now):
@@ -1414,9 +1531,11 @@ class HelpdeskTicket(models.Model):
             )
         )
         for ticket in to_ack.filtered("partner_id"):
+            # a subtype no follower has: the client only gets it (see
+            # _notify_get_recipients), never the agents following the team
             ticket.with_context(helpdesk_no_contact=True).message_post_with_source(
                 ticket.team_id.ack_template_id,
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="helpdesk_service.mt_ticket_ack",
                 message_type="auto_comment",
             )
         for template, tickets in (
@@ -1425,6 +1544,107 @@ class HelpdeskTicket(models.Model):
             .items()
         ):
             template.send_mail_batch(tickets.ids)
+
+    # who gets the notifications of a ticket's messages, and with what: the
+    # client's acknowledgement goes to the client only, the 'Ticket created'
+    # notice follows the team's setting, the rating links of an answer go to
+    # the ticket's client contacts only
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        recipients = super()._notify_get_recipients(
+            message, msg_vals=msg_vals, **kwargs
+        )
+        if len(self) != 1 or not recipients:
+            return recipients
+        subtype_id = (msg_vals or {}).get("subtype_id") or message.subtype_id.id
+        xmlid_to_res_id = self.env["ir.model.data"]._xmlid_to_res_id
+        is_ack = subtype_id == xmlid_to_res_id("helpdesk_service.mt_ticket_ack")
+        is_silent_creation = (
+            subtype_id == xmlid_to_res_id("helpdesk_service.mt_ticket_new")
+            and not self.sudo().team_id.notify_new_tickets
+        )
+        if is_ack or is_silent_creation:
+            # only the message's own recipients, none of the followers
+            explicit = set(message.sudo().partner_ids.ids)
+            recipients = [data for data in recipients if data["id"] in explicit]
+        return recipients
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        """The recipients who belong to the ticket's client get a copy of each
+        group (same buttons) with the answer's rating links; everybody else, the
+        agents following the ticket first, gets the e-mail without them."""
+        groups = super()._notify_get_recipients_groups(
+            message, model_description, msg_vals=msg_vals
+        )
+        if len(self) != 1 or not self.partner_id or not message:
+            return groups
+        links = self._helpdesk_rating_links(message)
+        if not links:
+            return groups
+        client_ids = set(self._helpdesk_client_partners(message).ids)
+
+        def is_client(pdata):
+            return pdata["id"] in client_ids
+
+        rating_groups = []
+        for name, func, data in groups:
+            rating_data = dict(data, helpdesk_rating_links=links)
+            rating_data.pop("recipients", None)
+            rating_groups.append(
+                [
+                    f"helpdesk_rating_{name}",
+                    lambda pdata, func=func: is_client(pdata) and func(pdata),
+                    rating_data,
+                ]
+            )
+        return rating_groups + groups
+
+    def _notify_by_email_render_layout(
+        self, message, recipients_group, msg_vals=False, render_values=None
+    ):
+        links = recipients_group.get("helpdesk_rating_links")
+        if links:
+            render_values = dict(render_values or {})
+            render_values["subtitles"] = [*render_values.get("subtitles", []), links]
+            render_values["email_notification_force_header"] = True
+        return super()._notify_by_email_render_layout(
+            message, recipients_group, msg_vals=msg_vals, render_values=render_values
+        )
+
+    def _helpdesk_client_partners(self, message):
+        """The possible recipients (followers, the message's recipients) who
+        belong to the ticket's client: its contact, and the contacts of the
+        client company that are no internal users."""
+        self.ensure_one()
+        client = self.partner_id.commercial_partner_id
+        candidates = self.sudo().message_partner_ids | message.sudo().partner_ids
+        return self.partner_id | candidates.filtered(
+            lambda p: (
+                p.commercial_partner_id == client
+                and not p.user_ids.filtered(lambda u: not u.share)
+            )
+        )
+
+    def _helpdesk_rating_links(self, message):
+        """The 'Was this answer helpful? Good · Bad' line of an answer that is
+        still to rate, or None."""
+        self.ensure_one()
+        rating = (
+            self.env["rating.rating"]
+            .sudo()
+            .search(
+                [("helpdesk_message_id", "=", message.id), ("consumed", "=", False)],
+                limit=1,
+            )
+        )
+        if not rating:
+            return None
+        base = rating.get_base_url()
+        link = Markup('<a href="%s/rate/%s/%s">%s</a>')
+        return Markup("%s %s · %s") % (
+            self.env._("Was this answer helpful?"),
+            link % (base, rating.access_token, 5, self.env._("Good")),
+            link % (base, rating.access_token, 1, self.env._("Bad")),
+        )
 
     def _track_template(self, changes):
         res = super()._track_template(changes)
@@ -1476,6 +1696,35 @@ class HelpdeskTicket(models.Model):
         return super(
             HelpdeskTicket, self.with_context(mail_create_nolog=True)
         ).message_new(msg_dict, custom_values=values)
+
+    @api.model
+    def _route_foreign_reply(self, route, message_dict):
+        """Mail gateway route of a reply to a ticket: a contact of another
+        client (e.g. one who got the e-mail forwarded and answered it) would
+        become a follower of the ticket and read the whole conversation on
+        the portal. His message opens a new ticket of the same team instead.
+        Returns the route to follow."""
+        model, thread_id, _custom_values, user_id, alias = route
+        ticket = self.sudo().browse(thread_id).exists()
+        author = self.env["res.partner"].sudo().browse(message_dict.get("author_id"))
+        if not ticket or not ticket._is_foreign_author(author):
+            return route
+        values = {"team_id": ticket.team_id.id, "company_id": ticket.company_id.id}
+        return (model, False, values, user_id, alias)
+
+    def _is_foreign_author(self, partner):
+        """Whether ``partner`` is a contact of another client than the
+        ticket's, who neither follows the ticket nor is an agent."""
+        self.ensure_one()
+        client = self.commercial_partner_id
+        if not partner or not client:
+            return False
+        if partner.user_ids.filtered(lambda user: not user.share):
+            return False
+        return (
+            partner.commercial_partner_id != client
+            and partner not in self.message_partner_ids
+        )
 
     def _message_post_after_hook(self, message, msg_values):
         res = super()._message_post_after_hook(message, msg_values)
@@ -1564,6 +1813,47 @@ class HelpdeskTicket(models.Model):
                 ).ids
                 if message.attachment_ids
                 else [],
+            )
+
+    def _close_children_with_parent(self, before):
+        """A major incident entering a closing stage, however it gets there
+        (status bar, kanban, Resolve wizard, import), takes its linked tickets
+        along: the same kind of stage in each one's team and the incident's
+        resolution; the incident's chatter says which. The Resolve wizard's
+        "this ticket alone" sets the context key helpdesk_keep_children."""
+        if self.env.context.get("helpdesk_keep_children"):
+            return
+        parents = self.filtered(
+            lambda t: (
+                t.is_major_incident
+                and t.stage_id.is_closing
+                and t.stage_id != before[t.id][0]
+            )
+        )
+        for parent in parents:
+            kind = parent.stage_id.kind
+            children = parent.child_ids.filtered(
+                lambda c, kind=kind: (
+                    not c.stage_id.is_closing
+                    or (kind == "closed" and c.stage_kind == "resolved")
+                )
+            )
+            if not children:
+                continue
+            vals = {}
+            if not is_html_empty(parent.resolution):
+                vals["resolution"] = parent.resolution
+            for team, team_children in children.grouped("team_id").items():
+                stage = team._get_stage_of_kind(kind) or parent.stage_id
+                team_children.write(dict(vals, stage_id=stage.id))
+            parent._message_log(
+                body=self.env._(
+                    "%(count)s linked tickets followed the major incident to "
+                    "%(stage)s: %(tickets)s",
+                    count=len(children),
+                    stage=parent.stage_id.name,
+                    tickets=", ".join(children.mapped("ticket_ref")),
+                )
             )
 
     def _rating_get_partner(self):
@@ -1676,44 +1966,6 @@ class HelpdeskTicket(models.Model):
         )
         return True
 
-    def _notify_by_email_prepare_rendering_context(
-        self,
-        message,
-        msg_vals=False,
-        model_description=False,
-        force_email_company=False,
-        force_email_lang=False,
-    ):
-        context = super()._notify_by_email_prepare_rendering_context(
-            message,
-            msg_vals=msg_vals,
-            model_description=model_description,
-            force_email_company=force_email_company,
-            force_email_lang=force_email_lang,
-        )
-        rating = (
-            self.env["rating.rating"]
-            .sudo()
-            .search(
-                [("helpdesk_message_id", "=", message.id), ("consumed", "=", False)],
-                limit=1,
-            )
-        )
-        if rating:
-            base = rating.get_base_url()
-            link = Markup('<a href="%s/rate/%s/%s">%s</a>')
-            context["subtitles"] = [
-                *context.get("subtitles", []),
-                Markup("%s %s · %s")
-                % (
-                    self.env._("Was this answer helpful?"),
-                    link % (base, rating.access_token, 5, self.env._("Good")),
-                    link % (base, rating.access_token, 1, self.env._("Bad")),
-                ),
-            ]
-            context["email_notification_force_header"] = True
-        return context
-
     # ------------------------------------------------------------ portal
     @api.model
     def _prepare_portal_ticket_vals(
@@ -1728,11 +1980,7 @@ class HelpdeskTicket(models.Model):
     ):
         """Values of a ticket a client opens on the portal (already validated)."""
         company = partner.company_id or self.env.company
-        team = (
-            self.env["helpdesk.team"]
-            .sudo()
-            .search([("company_id", "=", company.id)], limit=1)
-        )
+        team = company._get_helpdesk_request_team()
         return {
             "name": subject,
             "description": description,
@@ -1759,7 +2007,8 @@ class HelpdeskTicket(models.Model):
 
     def _portal_can_reopen(self):
         self.ensure_one()
-        if not self.is_closed:
+        # an archived ticket (a merged duplicate) stays closed
+        if not self.is_closed or not self.active:
             return False
         done = self.date_closed or self.date_resolved
         if not done:
@@ -1789,6 +2038,21 @@ class HelpdeskTicket(models.Model):
     def _portal_reopen(self, partner, reason):
         """The client reopens a closed ticket, with a reason, within the window."""
         self.ensure_one()
+        if self.merged_into_id:
+            raise UserError(
+                self.env._(
+                    "%(ticket)s was merged into %(target)s: reopen %(target)s instead.",
+                    ticket=self.ticket_ref,
+                    target=self.merged_into_id.ticket_ref,
+                )
+            )
+        if not self.active:
+            raise UserError(
+                self.env._(
+                    "%(ticket)s is archived and cannot be reopened.",
+                    ticket=self.ticket_ref,
+                )
+            )
         if not self._portal_can_reopen():
             raise UserError(self.env._("This ticket can no longer be reopened."))
         stage = self.team_id._get_stage_of_kind("in_progress")

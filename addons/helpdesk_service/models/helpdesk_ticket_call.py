@@ -27,10 +27,11 @@ class HelpdeskTicketCall(models.Model):
     date_end = fields.Datetime("Ended at")
     recording_url = fields.Char("Recording")
     note = fields.Text()
-    pickup_seconds = fields.Integer(
+    # floats, so that their averages keep their decimals in reports
+    pickup_seconds = fields.Float(
         "Pickup time (s)", compute="_compute_durations", store=True, aggregator="avg"
     )
-    duration_seconds = fields.Integer(
+    duration_seconds = fields.Float(
         "Duration (s)", compute="_compute_durations", store=True, aggregator="avg"
     )
     is_missed = fields.Boolean(compute="_compute_durations", store=True)
@@ -90,3 +91,10 @@ class HelpdeskTicketCall(models.Model):
             ]
         )
         return calls
+
+    def write(self, vals):
+        if vals.get("ticket_id"):
+            # a call moves only to a ticket the user may change (the record
+            # rules check the call's current ticket, not the new one)
+            self.env["helpdesk.ticket"].browse(vals["ticket_id"]).check_access("write")
+        return super().write(vals)

@@ -15,6 +15,7 @@ class ResPartner(models.Model):
     helpdesk_role = fields.Selection(
         HELPDESK_ROLES,
         "Role in the client company",
+        groups="base.group_user",
         help="Requests of executives are served first.",
     )
     helpdesk_portal_scope = fields.Selection(
@@ -26,6 +27,7 @@ class ResPartner(models.Model):
     )
     is_helpdesk_vip = fields.Boolean(
         "VIP client",
+        groups="base.group_user",
         help="Tickets of a VIP client or contact get one level of priority more.",
     )
     helpdesk_ticket_ids = fields.One2many("helpdesk.ticket", "partner_id", "Tickets")

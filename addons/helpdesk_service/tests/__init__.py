@@ -6,6 +6,8 @@ from . import test_mail_gateway
 from . import test_access
 from . import test_sla
 from . import test_rating
+from . import test_notification
+from . import test_mail_delivery
 from . import test_kpi
 from . import test_equipment
 from . import test_followup
@@ -15,3 +17,11 @@ from . import test_announcement
 from . import test_ui
 from . import test_timesheet
 from . import test_performance
+from . import test_integrity
+from . import test_report_measures
+from . import test_portal_input
+from . import test_data_isolation
+from . import test_major_incident_close
+from . import test_portal_display
+from . import test_portal_fields
+from . import test_kb_category_access

@@ -61,6 +61,17 @@ class HelpdeskTicketMerge(models.TransientModel):
             raise UserError(
                 self.env._("Tickets of different companies cannot be merged.")
             )
+        # the followers and the conversation move to the kept ticket: one
+        # client's contacts would read another client's requests on the portal
+        clients = self.ticket_ids.commercial_partner_id
+        if len(clients) > 1:
+            raise UserError(
+                self.env._(
+                    "Tickets of different clients cannot be merged (%(clients)s): "
+                    "each client would read the other's conversation.",
+                    clients=", ".join(clients.mapped("display_name")),
+                )
+            )
         # the user must be allowed to change every ticket involved
         self.ticket_ids.check_access("write")
         env_su = self.env(su=True)
@@ -82,6 +93,8 @@ class HelpdeskTicketMerge(models.TransientModel):
             [("helpdesk_ticket_id", "in", sources.ids)]
         ).write({"helpdesk_ticket_id": target.id})
         partners = sources.message_partner_ids | sources.partner_id
+        # never another client's contacts (followers of a ticket without client)
+        partners = partners.filtered(lambda p: not target._is_foreign_author(p))
         target.message_subscribe(partner_ids=partners.ids)
         sums = {
             field: target[field] + sum(sources.mapped(field))
@@ -112,7 +125,8 @@ class HelpdeskTicketMerge(models.TransientModel):
             vals = {"merged_into_id": target.id, "active": False}
             if stage:
                 vals["stage_id"] = stage.id
-            team_sources.with_context(mail_notrack=True).write(vals)
+            # merged_into_id is a recorded fact (checked: write access above)
+            team_sources.with_context(mail_notrack=True)._write_recorded(vals)
         for source in sources:
             source.with_context(helpdesk_no_contact=True).message_post(
                 body=self.env._("Merged into %(ticket)s.", ticket=target.ticket_ref),
