@@ -1,7 +1,10 @@
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date, formatLang
 
 # what a work line bills: frozen once invoiced, managers only once approved
 BILLING_FIELDS = {
@@ -15,6 +18,9 @@ BILLING_FIELDS = {
     "date",
 }
 APPROVAL_FIELDS = {"state", "approver_id", "date_approved"}
+# bounds of a work line: beyond them the value is a typing error
+MAX_QUANTITY = 10000.0
+MAX_PRICE_UNIT = 1000000.0
 
 
 class HelpdeskTicketWork(models.Model):
@@ -22,7 +28,11 @@ class HelpdeskTicketWork(models.Model):
     list, invoiced with the contract's period unless included in the fee."""
 
     _name = "helpdesk.ticket.work"
+    _inherit = ["helpdesk.recorded.mixin"]
     _description = "Helpdesk Ticket Work Line"
+    # the invoicing links (besides the computed contract, amounts and invoice
+    # line): set by invoicing only (see helpdesk.recorded.mixin)
+    _helpdesk_recorded_fields = ("invoice_line_ids",)
     _order = "date, id"
     _check_company_auto = True
 
@@ -266,16 +276,121 @@ class HelpdeskTicketWork(models.Model):
                 work.quantity * work.product_id.with_company(company).standard_price
             )
 
-    @api.depends("invoice_line_ids.parent_state")
+    @api.depends(
+        "invoice_line_ids.parent_state", "invoice_line_ids.helpdesk_is_released"
+    )
     def _compute_invoice_line_id(self):
         for work in self:
             line = work.invoice_line_ids.filtered(
-                lambda aml: aml.parent_state != "cancel"
+                lambda aml: (
+                    aml.parent_state != "cancel" and not aml.helpdesk_is_released
+                )
             )[:1]
             work.invoice_line_id = line
             work.is_invoiced = bool(line)
 
+    # ------------------------------------------------------------ constraints
+    @api.constrains("quantity", "price_unit", "product_id")
+    def _check_amounts(self):
+        for work in self:
+            if work.quantity > MAX_QUANTITY:
+                raise ValidationError(
+                    self.env._(
+                        "%(line)s: a quantity of %(quantity)s is not plausible; a "
+                        "work line holds at most %(max)s.",
+                        line=work.name or work.product_id.display_name,
+                        quantity=formatLang(self.env, work.quantity),
+                        max=formatLang(self.env, MAX_QUANTITY, digits=0),
+                    )
+                )
+            if abs(work.price_unit) > MAX_PRICE_UNIT:
+                raise ValidationError(
+                    self.env._(
+                        "%(line)s: a unit price of %(price)s is not plausible; it "
+                        "must lie between -%(max)s and %(max)s.",
+                        line=work.name or work.product_id.display_name,
+                        price=formatLang(self.env, work.price_unit),
+                        max=formatLang(self.env, MAX_PRICE_UNIT, digits=0),
+                    )
+                )
+            if work.price_unit < 0 and not work.product_id.is_helpdesk_credit:
+                raise ValidationError(
+                    self.env._(
+                        "%(line)s: only a discount or credit product may have a "
+                        "negative price, and %(product)s is not one. Use such a "
+                        "product (Helpdesk discount or credit, on the product "
+                        "form), or the Discount (%%) column.",
+                        line=work.name or work.product_id.display_name,
+                        product=work.product_id.display_name,
+                    )
+                )
+
+    @api.constrains("date", "ticket_id")
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        for work in self:
+            start, end = work._get_date_window(today)
+            if start <= work.date <= end:
+                continue
+            if work.contract_id:
+                message = self.env._(
+                    "%(line)s is dated %(date)s, outside contract %(contract)s "
+                    "(%(start)s to %(end)s): date it within the contract, or "
+                    "change the ticket's contract.",
+                    contract=work.contract_id.display_name,
+                    line=work.name or work.product_id.display_name,
+                    date=format_date(self.env, work.date),
+                    start=format_date(self.env, start),
+                    end=format_date(self.env, end),
+                )
+            else:
+                message = self.env._(
+                    "%(line)s is dated %(date)s: a work line is dated between a "
+                    "year before its ticket arrived and a year from today "
+                    "(%(start)s to %(end)s).",
+                    line=work.name or work.product_id.display_name,
+                    date=format_date(self.env, work.date),
+                    start=format_date(self.env, start),
+                    end=format_date(self.env, end),
+                )
+            raise ValidationError(message)
+
+    def _get_date_window(self, today):
+        """(first, last) day the work line may be dated: within its contract's
+        dates, at most a year before its ticket arrived and a year after
+        today."""
+        self.ensure_one()
+        ticket = self.ticket_id
+        arrived = ticket.date_received or ticket.create_date or fields.Datetime.now()
+        start = arrived.date() - relativedelta(years=1)
+        end = today + relativedelta(years=1)
+        contract = self.contract_id
+        if contract.date_start:
+            start = contract.date_start
+        if contract.date_end:
+            end = min(end, contract.date_end)
+        return start, end
+
     # ------------------------------------------------------------ CRUD
+    @api.model
+    def _check_date_values(self, vals_list):
+        """Refuse a date that does not exist (2026-02-30) with a clear error,
+        not a raw ValueError (RPC)."""
+        for vals in vals_list:
+            value = vals.get("date")
+            if not value or not isinstance(value, str):
+                continue
+            try:
+                fields.Date.to_date(value)
+            except ValueError:
+                raise ValidationError(
+                    self.env._(
+                        "%(value)s is not a valid date: use an existing day, as "
+                        "YYYY-MM-DD.",
+                        value=value,
+                    )
+                ) from None
+
     def _is_manager(self):
         return self.env.su or self.env.user.has_group(
             "helpdesk_service.group_helpdesk_manager"
@@ -290,14 +405,27 @@ class HelpdeskTicketWork(models.Model):
             for vals in vals_list
         ):
             raise AccessError(self.env._("Only helpdesk managers approve work lines."))
-        return super().create(vals_list)
+        self._check_date_values(vals_list)
+        corrected = self._check_recorded_create(vals_list)
+        works = super().create(vals_list)
+        if corrected:
+            works._log_recorded_changes(
+                {work.id: dict.fromkeys(corrected, "") for work in works}
+            )
+        return works
 
     def write(self, vals):
+        self._check_date_values([vals])
+        corrected = self._check_recorded_write(vals)
+        before = self._snapshot_recorded(corrected) if corrected else {}
         if APPROVAL_FIELDS & set(vals) and not self._is_manager():
             raise AccessError(self.env._("Only helpdesk managers approve work lines."))
         if BILLING_FIELDS & set(vals):
             self._check_editable()
-        return super().write(vals)
+        res = super().write(vals)
+        if corrected:
+            self._log_recorded_changes(before)
+        return res
 
     def _check_editable(self):
         invoiced = self.filtered("is_invoiced")
@@ -347,8 +475,15 @@ class HelpdeskTicketWork(models.Model):
     # ------------------------------------------------------------ invoicing
     @api.model
     def _get_to_invoice_domain(self):
-        """Billable work lines not invoiced yet (whatever their contract)."""
-        return [("is_billable", "=", True), ("is_invoiced", "=", False)]
+        """Billable work lines not invoiced yet (whatever their contract); a
+        negative price (discount, credit) only once approved."""
+        return [
+            ("is_billable", "=", True),
+            ("is_invoiced", "=", False),
+            "|",
+            ("price_unit", ">=", 0),
+            ("state", "=", "approved"),
+        ]
 
     @api.model
     def _helpdesk_get_to_invoice(self, contracts, periods):

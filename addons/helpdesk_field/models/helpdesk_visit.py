@@ -37,10 +37,30 @@ class HelpdeskVisit(models.Model):
 
     _name = "helpdesk.visit"
     _description = "Field Visit"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "helpdesk.recorded.mixin",
+    ]
     _order = "date_planned, id"
     _check_company_auto = True
     _rec_names_search = ["name", "ticket_id.ticket_ref", "ticket_id.name"]
+    # set by the engineer's actions only (see helpdesk.recorded.mixin)
+    _helpdesk_recorded_fields = (
+        "state",
+        "date_on_way",
+        "date_arrived",
+        "date_departed",
+        "arrival_latitude",
+        "arrival_longitude",
+        "arrival_has_position",
+        "signature",
+        "signed_by",
+        "signed_on",
+        "timesheet_id",
+        "report_attachment_id",
+    )
 
     def _default_user_id(self):
         if self.env.user.has_group("helpdesk_field.group_field_engineer"):
@@ -145,6 +165,7 @@ class HelpdeskVisit(models.Model):
         "Status",
         default="planned",
         required=True,
+        readonly=True,
         index=True,
         tracking=True,
         copy=False,
@@ -160,6 +181,14 @@ class HelpdeskVisit(models.Model):
     date_departed = fields.Datetime("Left at", readonly=True, copy=False)
     arrival_latitude = fields.Float(digits=(10, 7), readonly=True, copy=False)
     arrival_longitude = fields.Float(digits=(10, 7), readonly=True, copy=False)
+    # without a shared position the coordinates stay empty (NULL): 0, 0 is a
+    # real place, so it is this flag that says whether they mean something
+    arrival_has_position = fields.Boolean(
+        "Position shared",
+        readonly=True,
+        copy=False,
+        help="The engineer shared his position when he checked in.",
+    )
     labour_minutes = fields.Integer(
         "Labour (min)",
         compute="_compute_labour_minutes",
@@ -498,15 +527,24 @@ class HelpdeskVisit(models.Model):
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("helpdesk.visit") or "New"
                 )
+        corrected = self._check_recorded_create(vals_list)
         visits = super().create(vals_list)
         for visit in visits:
             visit.message_subscribe(partner_ids=visit.user_id.partner_id.ids)
+        if corrected:
+            visits._log_recorded_changes(
+                {visit.id: dict.fromkeys(corrected, "") for visit in visits}
+            )
         return visits
 
     def write(self, vals):
+        corrected = self._check_recorded_write(vals)
+        before = self._snapshot_recorded(corrected) if corrected else {}
         res = super().write(vals)
         if vals.get("user_id"):
             self.message_subscribe(partner_ids=self.user_id.partner_id.ids)
+        if corrected:
+            self._log_recorded_changes(before)
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -576,7 +614,7 @@ class HelpdeskVisit(models.Model):
         minutes = DEFAULT_ETA_MINUTES if eta_minutes is None else int(eta_minutes)
         if not 0 < minutes <= MAX_LABOUR_MINUTES:
             raise UserError(self.env._("Give the minutes until you arrive."))
-        self.write(
+        self._write_recorded(
             {
                 "state": "on_the_way",
                 "date_on_way": now,
@@ -591,12 +629,26 @@ class HelpdeskVisit(models.Model):
         where he checked in."""
         self._check_state(("planned", "on_the_way"), self.env._("checked in"))
         vals = {"state": "on_site", "date_arrived": fields.Datetime.now()}
-        if latitude is not None and longitude is not None:
-            latitude, longitude = float(latitude), float(longitude)
+        # no position (None, False or "" from a form or an RPC call) writes no
+        # coordinates at all: they stay empty rather than 0, 0 (a real place,
+        # hence identity tests: 0.0 == False)
+        blank = [
+            value is None or value is False or value == ""
+            for value in (latitude, longitude)
+        ]
+        if not any(blank):
+            try:
+                latitude, longitude = float(latitude), float(longitude)
+            except (TypeError, ValueError):
+                latitude = longitude = float("nan")
             if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
                 raise UserError(self.env._("These are not valid coordinates."))
-            vals.update(arrival_latitude=latitude, arrival_longitude=longitude)
-        self.write(vals)
+            vals.update(
+                arrival_latitude=latitude,
+                arrival_longitude=longitude,
+                arrival_has_position=True,
+            )
+        self._write_recorded(vals)
         self._notify_client("arrived")
         return True
 
@@ -604,13 +656,13 @@ class HelpdeskVisit(models.Model):
         """The engineer is done on site: departure time, and the labour time to
         confirm."""
         self._check_state(("on_site",), self.env._("finished"))
-        self.write({"date_departed": fields.Datetime.now()})
+        self._write_recorded({"date_departed": fields.Datetime.now()})
         return True
 
     def action_resume(self):
         """Back to work after pressing Done too early."""
         self._check_state(("on_site",), self.env._("resumed"))
-        self.write({"date_departed": False})
+        self._write_recorded({"date_departed": False})
         return True
 
     def action_confirm_done(self, labour_minutes=None):
@@ -640,23 +692,26 @@ class HelpdeskVisit(models.Model):
                 )
             self.labour_minutes = minutes
         employee = self._get_engineer_employee()
+        vals = {"state": "done"}
         if self.labour_minutes:
-            self.timesheet_id = self.env["account.analytic.line"].create(
-                self._prepare_timesheet_vals(employee)
+            vals["timesheet_id"] = (
+                self.env["account.analytic.line"]
+                .create(self._prepare_timesheet_vals(employee))
+                .id
             )
-        self.state = "done"
+        self._write_recorded(vals)
         self._post_report()
         self._notify_client("done")
         return True
 
     def action_cancel(self):
         self._check_state(("planned", "on_the_way"), self.env._("cancelled"))
-        self.write({"state": "cancelled"})
+        self._write_recorded({"state": "cancelled"})
         return True
 
     def action_reset_planned(self):
         self._check_state(("cancelled",), self.env._("planned again"))
-        self.write({"state": "planned"})
+        self._write_recorded({"state": "planned"})
         return True
 
     def action_open_works(self):
@@ -679,6 +734,13 @@ class HelpdeskVisit(models.Model):
         return self.env.ref(
             "helpdesk_field.action_report_helpdesk_visit"
         ).report_action(self)
+
+    def _get_report_base_filename(self):
+        """The report's file name when the portal prints it (portal.mixin)."""
+        self.ensure_one()
+        return self.env._(
+            "Visit report %(visit)s", visit=(self.name or "").replace("/", "-")
+        )
 
     # ------------------------------------------------------------ business
     def _prepare_timesheet_vals(self, employee):
@@ -731,7 +793,7 @@ class HelpdeskVisit(models.Model):
         phone."""
         self.ensure_one()
         self._check_state(("on_site",), self.env._("signed"))
-        self.write(
+        self._write_recorded(
             {
                 "signature": signature,
                 "signed_by": name,
@@ -789,7 +851,7 @@ class HelpdeskVisit(models.Model):
             subtype_xmlid="mail.mt_comment" if to_client else "mail.mt_note",
             partner_ids=self.partner_id.ids if to_client else [],
         )
-        self.report_attachment_id = message.attachment_ids[:1]
+        self._write_recorded({"report_attachment_id": message.attachment_ids[:1].id})
         return self.report_attachment_id
 
     # ------------------------------------------------------------ notifications

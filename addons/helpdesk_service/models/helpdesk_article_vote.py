@@ -13,7 +13,9 @@ class HelpdeskArticleVote(models.Model):
     )
     partner_id = fields.Many2one("res.partner", index=True, ondelete="set null")
     voter_key = fields.Char(
-        required=True, help="The partner, or a hash of an anonymous reader's session."
+        required=True,
+        help="The voter's partner: votes need a login (votes from before that "
+        "may hold a hash of an anonymous reader's session).",
     )
     is_helpful = fields.Boolean("Helpful")
 

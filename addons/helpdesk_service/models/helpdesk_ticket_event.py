@@ -18,6 +18,7 @@ EVENT_TYPES = [
     ("call", "Phone call"),
     ("merged", "Merged"),
     ("complaint", "Complaint"),
+    ("corrected", "Figure corrected"),
 ]
 
 

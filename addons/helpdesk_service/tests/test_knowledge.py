@@ -150,17 +150,30 @@ class TestKnowledgeBase(HelpdeskCommonMixin, KnowledgeMixin, TransactionCase):
     def test_votes_and_views(self):
         article = self.a_public
         article._portal_vote(True, "partner-1", self.portal_user.partner_id)
-        article._portal_vote(True, "session-abc")
-        article._portal_vote(False, "session-def")
+        article._portal_vote(True, "partner-2")
+        article._portal_vote(False, "partner-3")
         self.assertEqual((article.helpful_count, article.unhelpful_count), (2, 1))
         self.assertAlmostEqual(article.helpful_percent, 66.67, places=2)
         # a reader changes his mind: still one vote
-        article._portal_vote(False, "session-abc")
+        article._portal_vote(False, "partner-2")
         self.assertEqual((article.helpful_count, article.unhelpful_count), (1, 2))
         self.assertEqual(len(article.vote_ids), 3)
-        article._portal_register_view()
-        article._portal_register_view()
+        # a view counts once per reader and day
+        with freeze_time("2026-03-02 10:00:00"):
+            self.assertTrue(article._portal_register_view("ip-a"))
+            self.assertFalse(article._portal_register_view("ip-a"))
+            self.assertTrue(article._portal_register_view("partner-1"))
         self.assertEqual(article.view_count, 2)
+        with freeze_time("2026-03-03 10:00:00"):
+            self.assertTrue(article._portal_register_view("ip-a"))
+        self.assertEqual(article.view_count, 3)
+        # readings of past days are dropped by the autovacuum
+        Reading = self.env["helpdesk.article.reading"]
+        mine = [("article_id", "=", article.id)]
+        self.assertEqual(Reading.search_count(mine), 3)
+        with freeze_time("2026-03-05 10:00:00"):
+            Reading._gc_readings()
+        self.assertEqual(Reading.search_count(mine), 0)
 
     def test_article_from_resolved_ticket(self):
         ticket = self.env["helpdesk.ticket"].create(
@@ -302,6 +315,7 @@ class TestKnowledgePortal(KnowledgeMixin, HttpCase):
 
     def test_vote_needs_csrf(self):
         url = f"/helpdesk/kb/article/{self.a_public.id}"
+        self.authenticate("hd_kb_portal", "hd_kb_portal")
         response = self.url_open(f"{url}/vote", data={"helpful": "yes"})
         self.assertEqual(response.status_code, 400)
         self.assertFalse(self.a_public.vote_ids)
@@ -316,11 +330,11 @@ class TestKnowledgePortal(KnowledgeMixin, HttpCase):
         self.assertEqual(self.a_public.helpful_count, 1)
         # a vote on an article the visitor cannot read is refused
         response = self.url_open(
-            f"/helpdesk/kb/article/{self.a_portal.id}/vote",
+            f"/helpdesk/kb/article/{self.a_internal.id}/vote",
             data={"helpful": "yes", "csrf_token": csrf},
         )
         self.assertEqual(response.status_code, 404)
-        self.assertFalse(self.a_portal.vote_ids)
+        self.assertFalse(self.a_internal.vote_ids)
 
     def test_kb_tour_suggestion_search_and_vote(self):
         self.start_tour(
