@@ -1,3 +1,5 @@
+import base64
+import binascii
 from datetime import datetime, time, timedelta
 from urllib.parse import quote_plus
 
@@ -10,11 +12,23 @@ from odoo.http import request
 from odoo.tools import format_amount, format_date
 from odoo.tools.mimetypes import guess_mimetype
 
-from ..models.helpdesk_visit import OPEN_STATES
+from odoo.addons.helpdesk_service.controllers.utils import (
+    clean_file_name,
+    is_text,
+    parse_id,
+    parse_number,
+)
+
+from ..models.helpdesk_visit import MAX_LABOUR_MINUTES, OPEN_STATES
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 10
 MAX_NOTE_CHARS = 5000
+MAX_NAME_CHARS = 200
+MAX_WORK_QUANTITY = 1000
+# a drawn signature is a few KB; base64 text, as the signature pad sends it
+MAX_SIGNATURE_CHARS = 1024 * 1024
+SIGNATURE_MAGIC_BYTES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
 ETA_CHOICES = (10, 15, 20, 30, 45, 60, 90, 120)
 HISTORY_LIMIT = 5
 CONVERSATION_LIMIT = 20
@@ -34,6 +48,8 @@ class FieldWorkspace(http.Controller):
     def _get_visit(self, visit_id):
         """The engineer's own visit, searched as him; 404 for any other id."""
         self._check_engineer()
+        if not parse_id(visit_id):
+            raise NotFound()
         visit = request.env["helpdesk.visit"].search(
             [("id", "=", visit_id), ("user_id", "=", request.env.uid)]
         )
@@ -203,6 +219,21 @@ class FieldWorkspace(http.Controller):
         return request.redirect(f"/field/visit/{visit.id}{anchor}")
 
     @staticmethod
+    def _check_signature(signature):
+        """The error message for a signature that is not a base64 PNG or JPEG
+        image of a reasonable size (an SVG can carry scripts), else ""."""
+        env = request.env
+        if isinstance(signature, str) and len(signature) > MAX_SIGNATURE_CHARS:
+            return env._("The signature is too large.")
+        try:
+            data = base64.b64decode(signature, validate=True)
+        except (binascii.Error, TypeError, ValueError):
+            data = b""
+        if not data.startswith(SIGNATURE_MAGIC_BYTES):
+            return env._("The signature must be a PNG or JPEG image.")
+        return ""
+
+    @staticmethod
     def _to_float(value):
         try:
             return float(value)
@@ -231,13 +262,17 @@ class FieldWorkspace(http.Controller):
     )
     def field_on_my_way(self, visit_id, eta_minutes=None, **kw):
         visit = self._get_visit(visit_id)
-        minutes = self._to_float(eta_minutes)
-        return self._run(
-            visit,
-            lambda: visit.action_on_my_way(
-                eta_minutes=int(minutes) if minutes else None
-            ),
-        )
+        minutes = None
+        if eta_minutes:
+            minutes = parse_number(eta_minutes, 1, MAX_LABOUR_MINUTES)
+            if minutes is None:
+                return self._render_visit(
+                    visit,
+                    error=request.env._("Give the minutes until you arrive."),
+                    status=400,
+                )
+            minutes = round(minutes)
+        return self._run(visit, lambda: visit.action_on_my_way(eta_minutes=minutes))
 
     @http.route(
         "/field/visit/<int:visit_id>/arrived",
@@ -268,10 +303,18 @@ class FieldWorkspace(http.Controller):
         kind = "part" if kw.get("kind") == "part" else "work"
         products = [p for p, _price in self._get_products(visit, kind)]
         product = next((p for p in products if str(p.id) == str(product_id)), None)
-        qty = self._to_float(quantity) or 0.0
+        qty = parse_number(quantity, 0, MAX_WORK_QUANTITY)
         if not product:
             return self._render_visit(
                 visit, error=request.env._("Choose a work or a part."), status=400
+            )
+        if not qty:
+            return self._render_visit(
+                visit,
+                error=request.env._(
+                    "Give a quantity above 0 and up to %(max)s.", max=MAX_WORK_QUANTITY
+                ),
+                status=400,
             )
         return self._run(visit, lambda: visit._add_work(product, qty), anchor="#works")
 
@@ -295,10 +338,33 @@ class FieldWorkspace(http.Controller):
         auth="user",
         methods=["POST"],
         website=True,
+        # the largest form: the photos and 1 MB for the notes and the rest
+        max_content_length=lambda _controller: (
+            MAX_PHOTOS * MAX_PHOTO_BYTES + 1024 * 1024
+        ),
     )
     def field_photos(self, visit_id, note=None, **kw):
         visit = self._get_visit(visit_id)
         env = request.env
+        note = note or ""
+        if not is_text(note):
+            return self._render_visit(
+                visit,
+                error=env._("The notes contain characters that are not allowed."),
+                status=400,
+            )
+        note = note.strip()
+        if len(note) > MAX_NOTE_CHARS:
+            # refused, not cut: the engineer must know what the report keeps
+            return self._render_visit(
+                visit,
+                error=env._(
+                    "The notes are limited to %(count)s characters: nothing was "
+                    "saved, shorten them.",
+                    count=MAX_NOTE_CHARS,
+                ),
+                status=400,
+            )
         uploads = [
             f for f in request.httprequest.files.getlist("photos") if f and f.filename
         ]
@@ -311,22 +377,22 @@ class FieldWorkspace(http.Controller):
         files = []
         for upload in uploads:
             data = upload.read(MAX_PHOTO_BYTES + 1)
+            filename = clean_file_name(upload.filename)
             if len(data) > MAX_PHOTO_BYTES:
                 return self._render_visit(
                     visit,
-                    error=env._("%(file)s is larger than 10 MB.", file=upload.filename),
-                    status=400,
+                    error=env._("%(file)s is larger than 10 MB.", file=filename),
+                    status=413,
                 )
             mimetype = guess_mimetype(data, default="")
             # pictures only: SVG is a document that can carry scripts
             if not mimetype.startswith("image/") or "svg" in mimetype:
                 return self._render_visit(
                     visit,
-                    error=env._("%(file)s is not a photo.", file=upload.filename),
+                    error=env._("%(file)s is not a photo.", file=filename),
                     status=400,
                 )
-            files.append((upload.filename[:200], data))
-        note = (note or "").strip()[:MAX_NOTE_CHARS]
+            files.append((filename, data))
 
         def save():
             if files:
@@ -340,12 +406,28 @@ class FieldWorkspace(http.Controller):
         "/field/visit/<int:visit_id>/sign", type="json", auth="user", methods=["POST"]
     )
     def field_sign(self, visit_id, name=None, signature=None, **kw):
+        """Save the signature; any bad input is an ``error`` in the result,
+        never an exception (its traceback would reach the browser)."""
         visit = self._get_visit(visit_id)
-        name = (name or "").strip()[:200]
+        env = request.env
+        name = name or ""
+        if not is_text(name):
+            return {"error": env._("The client's name contains invalid characters.")}
+        name = name.strip()
         if not name:
-            return {"error": request.env._("The client's name is missing.")}
+            return {"error": env._("The client's name is missing.")}
+        if len(name) > MAX_NAME_CHARS:
+            return {
+                "error": env._(
+                    "The client's name is limited to %(count)s characters.",
+                    count=MAX_NAME_CHARS,
+                )
+            }
         if not signature:
-            return {"error": request.env._("The signature is missing.")}
+            return {"error": env._("The signature is missing.")}
+        error = self._check_signature(signature)
+        if error:
+            return {"error": error}
         try:
             with request.env.cr.savepoint():
                 visit._sign(name, signature)
@@ -385,11 +467,13 @@ class FieldWorkspace(http.Controller):
     )
     def field_confirm(self, visit_id, labour_minutes=None, **kw):
         visit = self._get_visit(visit_id)
-        minutes = self._to_float(labour_minutes)
+        minutes = parse_number(labour_minutes, 0, MAX_LABOUR_MINUTES)
         if minutes is None:
             return self._render_visit(
                 visit,
-                error=request.env._("Give the labour time in minutes."),
+                error=request.env._(
+                    "Give the labour time in minutes, between 0 and 24 hours."
+                ),
                 status=400,
             )
         return self._run(

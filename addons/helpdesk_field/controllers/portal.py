@@ -11,8 +11,9 @@ class HelpdeskFieldPortal(CustomerPortal):
     )
     def portal_visit_report(self, visit_id, access_token=None, download=False, **kw):
         """The visit report the client got by SMS and e-mail: the PDF attached to
-        the ticket, else printed now. Needs read access to the visit or its
-        token."""
+        the ticket, else printed now (a closed visit whose report could not be
+        printed then); 404 for a visit not closed yet. Needs read access to
+        the visit or its token."""
         try:
             visit_sudo = self._document_check_access(
                 "helpdesk.visit", visit_id, access_token=access_token
@@ -20,6 +21,9 @@ class HelpdeskFieldPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
         attachment = visit_sudo.report_attachment_id
+        if not attachment and visit_sudo.state != "done":
+            # no report before the visit is closed
+            raise request.not_found()
         if attachment:
             disposition = "attachment" if download else "inline"
             return request.make_response(

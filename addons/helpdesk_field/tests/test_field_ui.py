@@ -1,21 +1,26 @@
 import re
 from datetime import timedelta
 
-from odoo import fields
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from odoo.addons.helpdesk_field.controllers import field as field_controller
 from odoo.addons.sms.tests.common import SMSCase
 
-from .common import PHOTO_PNG, HelpdeskFieldCommon
+from .common import MONDAY, PHOTO_PNG, HelpdeskFieldCommon
 
 
 class FieldHttpCommon(HelpdeskFieldCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the /field page shows the engineer's day: a run crossing midnight must
+        # not move the visits to "yesterday". The clock ticks on from Monday
+        # 10:00, so that the tours' timeouts still run out.
+        cls.startClassPatcher(freeze_time("2026-03-02 10:00:00", tick=True))
         cls._setup_field()
-        now = fields.Datetime.now().replace(second=0, microsecond=0)
+        now = MONDAY.replace(hour=10)
         cls.ticket.name = "Tour: till #3 jams"
         cls.visit = cls._create_visit(start=now, hours=1)
         cls.visit2 = cls._create_visit(
@@ -181,7 +186,7 @@ class TestFieldRoutes(FieldHttpCommon, SMSCase):
         response = self.url_open(
             url, data={"csrf_token": csrf}, files={"photos": ("big.png", big)}
         )
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 413)
         self.assertIn("larger than 10 MB", response.text)
         response = self.url_open(
             url,

@@ -1,5 +1,5 @@
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.osv import expression
 from odoo.tools import html_sanitize, plaintext2html
@@ -7,8 +7,11 @@ from odoo.tools import html_sanitize, plaintext2html
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from .utils import CONTROL_CHARS, clean_file_name, is_text, parse_id, parse_page
+
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
+MAX_REASON_CHARS = 2000
 PORTAL_PRIORITIES = ("0", "1", "2")  # urgent is the agents' call
 
 
@@ -45,8 +48,8 @@ class HelpdeskPortal(CustomerPortal):
         if not Equipment.has_access("read"):
             return request.redirect("/my")
         domain = []
+        search = self._portal_search_term(search)
         if search:
-            search = search.strip()[:100]
             domain += [
                 "|",
                 "|",
@@ -62,7 +65,7 @@ class HelpdeskPortal(CustomerPortal):
             url="/my/equipment",
             url_args={"search": search or "", "site_id": site.id or ""},
             total=count,
-            page=page,
+            page=parse_page(page),
             step=self._items_per_page,
         )
         items = Equipment.search(
@@ -156,8 +159,8 @@ class HelpdeskPortal(CustomerPortal):
         )
         if equipment:
             domain.append(("equipment_ids", "in", equipment.ids))
+        search = self._portal_search_term(search)
         if search:
-            search = search.strip()[:100]
             domain = expression.AND(
                 [
                     domain,
@@ -176,7 +179,7 @@ class HelpdeskPortal(CustomerPortal):
                 "equipment_id": equipment.id or "",
             },
             total=count,
-            page=page,
+            page=parse_page(page),
             step=self._tickets_per_page,
         )
         tickets = Ticket.search(
@@ -207,10 +210,19 @@ class HelpdeskPortal(CustomerPortal):
 
     @staticmethod
     def _int_or_zero(value):
-        try:
-            return int(value or 0)
-        except (TypeError, ValueError):
-            return 0
+        return parse_id(value) or 0
+
+    @staticmethod
+    def _portal_search_term(search):
+        """The text of a search box, at most 100 characters; a 400 page for
+        what no search box sends (control characters, a file)."""
+        if not search:
+            return ""
+        if not is_text(search):
+            raise UserError(
+                request.env._("The search contains characters that are not allowed.")
+            )
+        return search.strip()[:100]
 
     def _portal_site_filter(self, site_id):
         """(the client's sites, the one ``site_id`` names or an empty record):
@@ -299,10 +311,25 @@ class HelpdeskPortal(CustomerPortal):
         ticket_sudo = self._ticket_sudo_if_allowed(ticket_id, access_token)
         if not ticket_sudo:
             return request.redirect("/my")
-        reason = (reason or "").strip()[:2000]
+        reason = reason or ""
+        if not is_text(reason):
+            return request.redirect(
+                ticket_sudo.get_portal_url(query_string="&error=reason_invalid")
+            )
+        reason = reason.strip()
         if not reason:
             return request.redirect(
                 ticket_sudo.get_portal_url(query_string="&error=reason")
+            )
+        if len(reason) > MAX_REASON_CHARS:
+            # refused, not cut: the client must know what we keep
+            return request.redirect(
+                ticket_sudo.get_portal_url(query_string="&error=reason_length")
+            )
+        if not ticket_sudo.active:
+            # a merged duplicate: the conversation goes on in the kept ticket
+            return request.redirect(
+                ticket_sudo.get_portal_url(query_string="&error=archived")
             )
         if not ticket_sudo._portal_can_reopen():
             return request.redirect(
@@ -312,6 +339,14 @@ class HelpdeskPortal(CustomerPortal):
         return request.redirect(ticket_sudo.get_portal_url())
 
     # ------------------------------------------------------------ new ticket
+    def _portal_upload_limits(self):
+        # the form checks them in the browser too, before uploading anything
+        return {
+            "max_attachments": MAX_ATTACHMENTS,
+            "max_attachment_bytes": MAX_ATTACHMENT_BYTES,
+            "max_attachment_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),
+        }
+
     def _portal_client_choices(self):
         # searched as the portal user: the record rules keep them to his company
         client = request.env.user.partner_id.commercial_partner_id
@@ -330,7 +365,7 @@ class HelpdeskPortal(CustomerPortal):
         if not request.env["helpdesk.ticket"].has_access("read"):
             return request.redirect("/my")
         values = self._prepare_portal_layout_values()
-        values.update(self._portal_client_choices())
+        values.update(self._portal_client_choices(), **self._portal_upload_limits())
         values.update({"page_name": "ticket_new", "errors": {}, "form": {}})
         return request.render("helpdesk_service.portal_ticket_new", values)
 
@@ -347,13 +382,21 @@ class HelpdeskPortal(CustomerPortal):
             return request.redirect("/my")
         choices = self._portal_client_choices()
         errors = {}
-        subject = (post.get("name") or "").strip()
-        if not subject:
+        subject = post.get("name") or ""
+        description = post.get("description") or ""
+        if not is_text(subject):
+            errors["name"] = env._(
+                "The subject contains characters that are not allowed."
+            )
+        elif not subject.strip():
             errors["name"] = env._("Give your request a subject.")
-        elif len(subject) > 200:
+        elif len(subject.strip()) > 200:
             errors["name"] = env._("The subject is limited to 200 characters.")
-        description = (post.get("description") or "").strip()
-        if len(description) > 20000:
+        if not is_text(description):
+            errors["description"] = env._(
+                "The description contains characters that are not allowed."
+            )
+        elif len(description.strip()) > 20000:
             errors["description"] = env._(
                 "The description is limited to 20,000 characters."
             )
@@ -368,9 +411,11 @@ class HelpdeskPortal(CustomerPortal):
         ticket_type = choices["types"].filtered(
             lambda t: str(t.id) == post.get("type_id")
         )
-        priority = (
-            post.get("priority") if post.get("priority") in PORTAL_PRIORITIES else "1"
-        )
+        if post.get("type_id") and not ticket_type:
+            errors["type_id"] = env._("Choose one of the categories.")
+        priority = post.get("priority") or "1"
+        if priority not in PORTAL_PRIORITIES:
+            errors["priority"] = env._("Choose one of the priorities.")
         files = request.httprequest.files.getlist("attachments")
         files = [f for f in files if f and f.filename]
         if len(files) > MAX_ATTACHMENTS:
@@ -380,18 +425,26 @@ class HelpdeskPortal(CustomerPortal):
         contents = []
         for upload in files[:MAX_ATTACHMENTS]:
             data = upload.read(MAX_ATTACHMENT_BYTES + 1)
+            filename = clean_file_name(upload.filename)
             if len(data) > MAX_ATTACHMENT_BYTES:
                 errors["attachments"] = env._(
-                    "%(file)s is larger than 10 MB.", file=upload.filename
+                    "%(file)s is larger than 10 MB.", file=filename
                 )
-            contents.append((upload.filename[:200], data))
+            contents.append((filename, data))
         if errors:
             values = self._prepare_portal_layout_values()
-            values.update(choices)
-            values.update({"page_name": "ticket_new", "errors": errors, "form": post})
+            values.update(choices, **self._portal_upload_limits())
+            # the form as typed, minus what cannot be shown back
+            form = {
+                key: CONTROL_CHARS.sub("", value)
+                for key, value in post.items()
+                if isinstance(value, str)
+            }
+            values.update({"page_name": "ticket_new", "errors": errors, "form": form})
             response = request.render("helpdesk_service.portal_ticket_new", values)
             response.status_code = 400
             return response
+        subject, description = subject.strip(), description.strip()
         partner = env.user.partner_id
         ticket = (
             env["helpdesk.ticket"]

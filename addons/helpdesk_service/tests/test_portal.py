@@ -194,7 +194,6 @@ class TestPortal(HttpCase):
                 "name": "Scanner offline",
                 "description": "<b>bold</b> since 9:00",
                 "site_id": str(self.site.id),
-                "priority": "3",
             },
             files={"attachments": ("photo.txt", b"jpeg-bytes", "text/plain")},
         )
