@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class AccountMove(models.Model):
@@ -20,11 +21,36 @@ class AccountMove(models.Model):
     helpdesk_ticket_count = fields.Integer(
         "Tickets", compute="_compute_helpdesk_ticket_count"
     )
+    helpdesk_is_releasable = fields.Boolean(
+        "Can bill again",
+        compute="_compute_helpdesk_is_releasable",
+        help="Fully reversed by a credit note, this invoice still holds helpdesk "
+        "work or a contract fee period: Bill again makes them billable again.",
+    )
 
     @api.depends("invoice_line_ids.helpdesk_kind")
     def _compute_helpdesk_ticket_count(self):
         for move in self:
             move.helpdesk_ticket_count = len(move._helpdesk_get_tickets())
+
+    @api.depends(
+        "state",
+        "payment_state",
+        "invoice_line_ids.helpdesk_kind",
+        "invoice_line_ids.contract_line_id",
+        "invoice_line_ids.helpdesk_is_released",
+    )
+    def _compute_helpdesk_is_releasable(self):
+        for move in self:
+            move.helpdesk_is_releasable = (
+                move.state == "posted"
+                and move.payment_state == "reversed"
+                and any(
+                    (line.helpdesk_kind or line.contract_line_id)
+                    and not line.helpdesk_is_released
+                    for line in move.sudo().invoice_line_ids
+                )
+            )
 
     def _helpdesk_get_tickets(self):
         """Tickets billed on the invoice: its work lines', those of the hours
@@ -66,12 +92,161 @@ class AccountMove(models.Model):
         return result
 
     def button_draft(self):
+        released = self.filtered(
+            lambda move: any(move.sudo().line_ids.mapped("helpdesk_is_released"))
+        )
+        if released:
+            raise UserError(
+                self.env._(
+                    "What %(invoices)s billed was released to be invoiced again: "
+                    "they cannot be reset to draft.",
+                    invoices=", ".join(released.mapped("display_name")),
+                )
+            )
         # a cancelled invoice whose helpdesk work was invoiced again since
         # cannot come back: the work would be billed twice
         cancelled = self.filtered(lambda move: move.state == "cancel")
         if cancelled:
             cancelled._helpdesk_check_not_reinvoiced()
+            cancelled._helpdesk_claim_fee()
         return super().button_draft()
+
+    def button_cancel(self):
+        # what a contract invoice billed becomes billable again: its work,
+        # hours and SLA failures (they follow the invoice's state) and the fee
+        # period of the contract
+        self.filtered(lambda move: move.state != "cancel")._helpdesk_release_fee()
+        return super().button_cancel()
+
+    def unlink(self):
+        self.filtered(lambda move: move.state != "cancel")._helpdesk_release_fee()
+        return super().unlink()
+
+    def action_helpdesk_release(self):
+        """The accountant's choice after a credit note reversed a posted
+        invoice in full: its work lines, hours, SLA failures and contract fee
+        period become billable again (the next run invoices them anew)."""
+        not_reversed = self.filtered(
+            lambda move: move.state != "posted" or move.payment_state != "reversed"
+        )
+        if not_reversed:
+            raise UserError(
+                self.env._(
+                    "Only a posted invoice fully reversed by a credit note can give "
+                    "back what it billed; %(invoices)s is not. Cancel a draft "
+                    "invoice instead.",
+                    invoices=", ".join(not_reversed.mapped("display_name")),
+                )
+            )
+        lines = self.sudo().invoice_line_ids.filtered(
+            lambda line: (
+                (line.helpdesk_kind or line.contract_line_id)
+                and not line.helpdesk_is_released
+            )
+        )
+        if not lines:
+            raise UserError(
+                self.env._("These invoices bill no helpdesk work or contract fee.")
+            )
+        self._helpdesk_release_fee()
+        lines.write({"helpdesk_is_released": True})
+        for move in self:
+            move.message_post(
+                body=self.env._(
+                    "Its helpdesk work, hours, SLA credits and contract fee are "
+                    "billable again: the next invoicing run of the period bills "
+                    "them."
+                )
+            )
+        return True
+
+    def _helpdesk_release_fee(self):
+        """Give the contract fee periods the invoices bill back to their
+        contract lines, so that the next run invoices them again. Refused when
+        a later period of the contract is invoiced already."""
+        invoices = self.filtered(
+            lambda move: move.move_type in ("out_invoice", "in_invoice")
+        )
+        lines = invoices.sudo().invoice_line_ids.filtered(
+            lambda line: (
+                line.contract_line_id
+                and line.display_type == "product"
+                and not line.helpdesk_is_released
+            )
+        )
+        if not lines:
+            return
+        dated = lines.filtered("helpdesk_fee_period_end")
+        for line in dated.sorted("helpdesk_fee_period_end", reverse=True):
+            start, end = line.helpdesk_fee_period_start, line.helpdesk_fee_period_end
+            contract_line = line.contract_line_id
+            if not contract_line._helpdesk_release_period(start, end):
+                raise UserError(
+                    self.env._(
+                        "The fee of contract %(contract)s is invoiced beyond "
+                        "%(end)s already (up to %(last)s). Cancel or reverse its "
+                        "later invoices first, newest first, then %(invoice)s: "
+                        "the periods are then invoiced again in order.",
+                        contract=contract_line.contract_id.display_name,
+                        end=format_date(self.env, end),
+                        last=format_date(self.env, contract_line.last_date_invoiced),
+                        invoice=line.move_id.display_name,
+                    )
+                )
+            contract_line.contract_id.message_post(
+                body=self.env._(
+                    "The fee period %(start)s - %(end)s of %(line)s is billable "
+                    "again (%(invoice)s cancelled, deleted or reversed): the next "
+                    "invoicing run bills it, dated %(date)s.",
+                    start=format_date(self.env, start),
+                    end=format_date(self.env, end),
+                    line=contract_line.name,
+                    invoice=line.move_id.display_name,
+                    date=format_date(self.env, contract_line.recurring_next_date),
+                )
+            )
+        # as OCA contract does after moving its lines' dates
+        dated.contract_line_id.contract_id._compute_recurring_next_date()
+        for line in lines - dated:
+            # an invoice made before the fee periods were recorded
+            line.contract_line_id.contract_id.message_post(
+                body=self.env._(
+                    "%(invoice)s was cancelled, deleted or reversed, but the fee "
+                    "period it billed is unknown: set the Date of next invoice of "
+                    "%(line)s by hand if that period must be invoiced again.",
+                    invoice=line.move_id.display_name,
+                    line=line.contract_line_id.name,
+                )
+            )
+
+    def _helpdesk_claim_fee(self):
+        """A cancelled invoice back to draft bills its contract fee periods
+        again: refused when they were invoiced again since (or when an earlier
+        period is open)."""
+        lines = self.sudo().invoice_line_ids.filtered(
+            lambda line: line.contract_line_id and line.helpdesk_fee_period_end
+        )
+        for line in lines.sorted("helpdesk_fee_period_start"):
+            contract_line = line.contract_line_id
+            start, end = line.helpdesk_fee_period_start, line.helpdesk_fee_period_end
+            if contract_line.next_period_date_start != start:
+                raise UserError(
+                    self.env._(
+                        "%(invoice)s billed the fee of %(contract)s for %(start)s - "
+                        "%(end)s, but the contract's next period to invoice starts "
+                        "on %(next)s: cancel the invoice that billed this period "
+                        "again, or reset the earlier invoices first.",
+                        invoice=line.move_id.display_name,
+                        contract=contract_line.contract_id.display_name,
+                        start=format_date(self.env, start),
+                        end=format_date(self.env, end),
+                        next=format_date(
+                            self.env, contract_line.next_period_date_start
+                        ),
+                    )
+                )
+            contract_line.write({"last_date_invoiced": end})
+        lines.contract_line_id.contract_id._compute_recurring_next_date()
 
     def _helpdesk_check_not_reinvoiced(self):
         lines = self.sudo().invoice_line_ids.filtered("helpdesk_kind")
@@ -79,7 +254,13 @@ class AccountMove(models.Model):
             lines.helpdesk_work_id.invoice_line_ids
             | lines.helpdesk_timesheet_ids.helpdesk_invoice_line_ids
             | lines.helpdesk_sla_line_ids.helpdesk_invoice_line_ids
-        ).filtered(lambda aml: aml.move_id not in self and aml.parent_state != "cancel")
+        ).filtered(
+            lambda aml: (
+                aml.move_id not in self
+                and aml.parent_state != "cancel"
+                and not aml.helpdesk_is_released
+            )
+        )
         if others:
             raise UserError(
                 self.env._(

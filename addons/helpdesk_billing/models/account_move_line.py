@@ -37,6 +37,7 @@ class AccountMoveLine(models.Model):
         "Timesheets",
         copy=False,
         readonly=True,
+        groups="base.group_user",
         help="The timesheets whose hours this line counts.",
     )
     helpdesk_sla_line_ids = fields.Many2many(
@@ -47,6 +48,7 @@ class AccountMoveLine(models.Model):
         "Failed SLA targets",
         copy=False,
         readonly=True,
+        groups="base.group_user",
     )
     helpdesk_hours = fields.Float(
         "Hours worked",
@@ -54,16 +56,42 @@ class AccountMoveLine(models.Model):
         readonly=True,
         help="Hours of the timesheets this line counts.",
     )
+    helpdesk_fee_period_start = fields.Date(
+        "Fee period from",
+        copy=False,
+        readonly=True,
+        help="First day of the contract fee period this line bills.",
+    )
+    helpdesk_fee_period_end = fields.Date(
+        "Fee period to",
+        copy=False,
+        readonly=True,
+        help="Last day of the contract fee period this line bills.",
+    )
+    helpdesk_is_released = fields.Boolean(
+        "Billable again",
+        copy=False,
+        readonly=True,
+        help="The invoice was fully reversed by a credit note and the accountant "
+        "released what this line billed: the next invoicing run bills it again.",
+    )
 
     def init(self):
         res = super().init()
-        # a work line is billed by one live invoice line at most; an invoice has
+        # a work line is billed by one live invoice line at most (a line of a
+        # cancelled invoice or a released one does not count); an invoice has
         # one line of extra hours and one SLA credit at most
+        self.env.cr.execute(
+            SQL("DROP INDEX IF EXISTS account_move_line_helpdesk_work_uniq")
+        )
         for name, columns, where in (
             (
-                "account_move_line_helpdesk_work_uniq",
+                "account_move_line_helpdesk_work_live_uniq",
                 SQL("helpdesk_work_id"),
-                SQL("helpdesk_work_id IS NOT NULL AND parent_state != 'cancel'"),
+                SQL(
+                    "helpdesk_work_id IS NOT NULL AND parent_state != 'cancel' "
+                    "AND helpdesk_is_released IS NOT TRUE"
+                ),
             ),
             (
                 "account_move_line_helpdesk_kind_uniq",

@@ -33,6 +33,7 @@ class ContractContract(models.Model):
         "contract_id",
         "sla_id",
         string="Service level",
+        groups="base.group_user",
         help="SLA policies of this contract. The contract's tickets are served under "
         "the first of them (by sequence) that covers the ticket, before any other "
         "policy.",
@@ -317,7 +318,19 @@ class ContractContract(models.Model):
         gets the helpdesk lines of its period. When a draft invoice of the
         contract and period exists (made by the helpdesk invoicing wizard), the
         fee goes into it rather than into a new invoice."""
+        next_dates = {contract.id: contract.recurring_next_date for contract in self}
         invoices_values = super()._prepare_recurring_invoices_values(date_ref=date_ref)
+        for vals in invoices_values:
+            # a late run (the cron after a cancelled or deleted invoice, or after
+            # a pause) dates the period's invoice as the contract says, as the
+            # contract's button and the helpdesk wizard do
+            next_date = next_dates.get(vals.get("helpdesk_contract_id"))
+            if (
+                next_date
+                and vals.get("invoice_date")
+                and next_date < vals["invoice_date"]
+            ):
+                vals["invoice_date"] = next_date
         periods = {
             vals["helpdesk_contract_id"]: (
                 vals["helpdesk_period_start"],
@@ -481,6 +494,7 @@ class ContractContract(models.Model):
                     ("move_id.helpdesk_period_start", "=", start),
                     ("move_id.helpdesk_period_end", "=", end),
                     ("parent_state", "!=", "cancel"),
+                    ("helpdesk_is_released", "=", False),
                 ]
             )
             for line in lines:

@@ -20,9 +20,14 @@ class HelpdeskInvoicedMixin(models.AbstractModel):
             create_column(self.env.cr, self._table, "helpdesk_invoice_line_id", "int4")
         return super()._auto_init()
 
-    @api.depends("helpdesk_invoice_line_ids.parent_state")
+    @api.depends(
+        "helpdesk_invoice_line_ids.parent_state",
+        "helpdesk_invoice_line_ids.helpdesk_is_released",
+    )
     def _compute_helpdesk_invoice_line_id(self):
         for record in self:
             record.helpdesk_invoice_line_id = record.helpdesk_invoice_line_ids.filtered(
-                lambda aml: aml.parent_state != "cancel"
+                lambda aml: (
+                    aml.parent_state != "cancel" and not aml.helpdesk_is_released
+                )
             )[:1]

@@ -9,3 +9,9 @@ class ProductTemplate(models.Model):
         help="A service agents and engineers can add to tickets as extra work, "
         "priced by the contract's or the standard price list.",
     )
+    is_helpdesk_credit = fields.Boolean(
+        "Helpdesk discount or credit",
+        help="Work lines of this product may have a negative price (a discount or "
+        "a credit to the client); such lines are invoiced only once a helpdesk "
+        "administrator approved them.",
+    )

@@ -14,6 +14,44 @@ def _months(date_start, date_end):
     )
 
 
+def _rate(currency_id, company_id, day):
+    """The rate of the currency on `day`, as res.currency._get_rates reads it:
+    the last one before the day (else the first one) of the company's root
+    company or shared by all companies; 1 without rates."""
+    rates = SQL(
+        "FROM res_currency_rate r WHERE r.currency_id = %s AND (r.company_id IS NULL "
+        "OR r.company_id = (SELECT split_part(rc.parent_path, '/', 1)::int "
+        "FROM res_company rc WHERE rc.id = %s))",
+        currency_id,
+        company_id,
+    )
+    return SQL(
+        "COALESCE((SELECT r.rate %s AND r.name <= %s ORDER BY r.company_id, "
+        "r.name DESC LIMIT 1), (SELECT r.rate %s ORDER BY r.company_id, r.name "
+        "LIMIT 1), 1.0)",
+        rates,
+        day,
+        rates,
+    )
+
+
+def _to_company_currency(amount, currency_id, company_id, day):
+    """`amount` in the currency `currency_id` converted into the currency of
+    the company at the rates of `day` (res.currency._convert), as SQL."""
+    company_currency_id = SQL(
+        "(SELECT rc.currency_id FROM res_company rc WHERE rc.id = %s)", company_id
+    )
+    return SQL(
+        "CASE WHEN %(currency)s IS NULL OR %(currency)s = %(company_currency)s "
+        "THEN %(amount)s ELSE %(amount)s * %(to_rate)s / %(from_rate)s END",
+        currency=currency_id,
+        company_currency=company_currency_id,
+        amount=amount,
+        to_rate=_rate(company_currency_id, company_id, day),
+        from_rate=_rate(currency_id, company_id, day),
+    )
+
+
 class HelpdeskProfitabilityReport(models.Model):
     """Revenue against cost of the service desk, per month: one row per source
     (a contract's monthly fee, a work line, an invoiced line of extra hours or
@@ -34,8 +72,12 @@ class HelpdeskProfitabilityReport(models.Model):
             "date_start",
             "date_end",
             "helpdesk_included_hours",
+            "manual_currency_id",
+            "journal_id",
+            "pricelist_id",
         ],
         "contract.line": [
+            "automatic_price",
             "contract_id",
             "monthly_recurring",
             "display_type",
@@ -53,10 +95,19 @@ class HelpdeskProfitabilityReport(models.Model):
             "company_id",
             "is_billable",
             "price_subtotal",
+            "currency_id",
             "cost_amount",
         ],
+        "res.currency.rate": ["name", "rate", "currency_id", "company_id"],
+        "res.company": ["currency_id", "parent_path"],
         "account.move": ["helpdesk_contract_id", "helpdesk_period_start", "company_id"],
-        "account.move.line": ["helpdesk_kind", "balance", "parent_state", "move_id"],
+        "account.move.line": [
+            "helpdesk_kind",
+            "balance",
+            "parent_state",
+            "helpdesk_is_released",
+            "move_id",
+        ],
         "account.analytic.line": [
             "date",
             "helpdesk_ticket_id",
@@ -127,14 +178,28 @@ class HelpdeskProfitabilityReport(models.Model):
                 """
             SELECT month::date, c.id, c.commercial_partner_id, NULL::int, NULL::int,
                    NULL::int, NULL::int, c.company_id,
-                   COALESCE(cl.monthly_recurring, 0), 0, 0, 0, 0, 0, 0, 0
+                   %s, 0, 0, 0, 0, 0, 0, 0
               FROM contract_line cl
               JOIN contract_contract c ON c.id = cl.contract_id
+              LEFT JOIN account_journal j ON j.id = c.journal_id
+              LEFT JOIN product_pricelist pl ON pl.id = c.pricelist_id
               CROSS JOIN LATERAL %s AS month
              WHERE c.contract_type = 'sale' AND c.active
                AND cl.display_type IS NULL AND NOT COALESCE(cl.is_canceled, FALSE)
                AND cl.date_start IS NOT NULL
             """,
+                # in the contract's currency (contract.contract.currency_id),
+                # converted at the first day of the month
+                _to_company_currency(
+                    SQL("COALESCE(cl.monthly_recurring, 0)"),
+                    SQL(
+                        "COALESCE(c.manual_currency_id, CASE WHEN EXISTS (SELECT 1 "
+                        "FROM contract_line x WHERE x.contract_id = c.id AND "
+                        "x.automatic_price) THEN pl.currency_id END, j.currency_id)"
+                    ),
+                    SQL("c.company_id"),
+                    SQL("month::date"),
+                ),
                 _months(SQL("cl.date_start"), SQL("cl.date_end")),
             ),
             # the hours included in each running month
@@ -155,10 +220,17 @@ class HelpdeskProfitabilityReport(models.Model):
                 """
             SELECT date_trunc('month', w.date)::date, w.contract_id, w.partner_id,
                    w.ticket_id, w.team_id, NULL::int, w.user_id, w.company_id,
-                   0, CASE WHEN w.is_billable THEN w.price_subtotal ELSE 0 END, 0, 0,
+                   0, CASE WHEN w.is_billable THEN %s ELSE 0 END, 0, 0,
                    0, COALESCE(w.cost_amount, 0), 0, 0
               FROM helpdesk_ticket_work w
-            """
+            """,
+                # in the work line's currency, converted at its date
+                _to_company_currency(
+                    SQL("w.price_subtotal"),
+                    SQL("w.currency_id"),
+                    SQL("w.company_id"),
+                    SQL("w.date"),
+                ),
             ),
             # invoiced extra hours and SLA credits, in their service month
             SQL(
@@ -173,7 +245,7 @@ class HelpdeskProfitabilityReport(models.Model):
               JOIN account_move m ON m.id = l.move_id
               JOIN contract_contract c ON c.id = m.helpdesk_contract_id
              WHERE l.helpdesk_kind IN ('hours', 'sla_credit')
-               AND l.parent_state != 'cancel'
+               AND l.parent_state != 'cancel' AND l.helpdesk_is_released IS NOT TRUE
                AND m.helpdesk_period_start IS NOT NULL
             """
             ),

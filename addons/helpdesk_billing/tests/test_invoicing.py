@@ -1,5 +1,4 @@
 from datetime import date
-from unittest.mock import patch
 
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
@@ -113,11 +112,15 @@ class TestInvoicing(HelpdeskBillingCommon):
         self.assertEqual(
             self._invoice_lines(again).helpdesk_work_id,
             self.drum_work | self.toner_work,
-            "the work again, not the fee (OCA contract moved its next date)",
+        )
+        self.assertEqual(
+            self._invoice_lines(again).product_id,
+            self.fee_product | self.drum | self.toner,
+            "the fee again too: the cancellation released its period",
         )
         self.assertEqual(self.drum_work.invoice_id, again)
         self.assertEqual(self._run_wizard(), again)
-        self.assertEqual(len(self._invoice_lines(again)), 2)
+        self.assertEqual(len(self._invoice_lines(again)), 3)
         # the cancelled invoice cannot come back while its work is billed again
         with self.assertRaises(UserError):
             invoice.button_draft()
@@ -242,12 +245,9 @@ class TestInvoicing(HelpdeskBillingCommon):
         )
         self.assertNotIn("o_helpdesk_billing_annex", html)
 
-    def test_locked_contracts_are_skipped_and_work_is_billed_once(self):
-        Contract = type(self.Contract)
-        with patch.object(
-            Contract, "_helpdesk_lock", lambda self, nowait=False: self.browse()
-        ):
-            self.assertFalse(self._cron(), "another run holds the contract")
+    def test_work_is_billed_once_by_the_database(self):
+        # skipping the contracts another run holds is tested with two real
+        # connections in tests/test_invoicing_concurrency.py
         invoice = self._cron()
         # a second live invoice line for the same work line is refused by the DB
         with (
@@ -270,20 +270,3 @@ class TestInvoicing(HelpdeskBillingCommon):
                 }
             )
             self.env["account.move.line"].flush_model()
-
-    def test_lock_query(self):
-        queries = []
-        execute = type(self.env.cr).execute
-
-        def spy(cr, query, params=None, log_exceptions=True):
-            queries.append(str(query.code if hasattr(query, "code") else query))
-            return execute(cr, query, params, log_exceptions)
-
-        with patch.object(type(self.env.cr), "execute", spy):
-            locked = self.contract._helpdesk_lock()
-            self.contract._helpdesk_lock(nowait=True)
-        self.assertEqual(locked, self.contract)
-        self.assertTrue(
-            any("FOR NO KEY UPDATE SKIP LOCKED" in q for q in queries), queries
-        )
-        self.assertTrue(any("FOR NO KEY UPDATE NOWAIT" in q for q in queries))

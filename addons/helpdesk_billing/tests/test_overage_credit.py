@@ -128,7 +128,9 @@ class TestOverageAndSlaCredit(HelpdeskBillingCommon):
         self.contract.write(
             {"helpdesk_included_hours": 0.0, "helpdesk_overage_rate": 0.0}
         )
-        sheet = self._timesheet(self.ticket_a, 30.0)
+        sheet = self._timesheet(self.ticket_a, 15.0) | self._timesheet(
+            self.ticket_a, 15.0, day=date(2025, 1, 16)
+        )
         invoice = self._cron()
         self.assertFalse(self._invoice_lines(invoice, "hours"))
         self.assertFalse(sheet.helpdesk_invoice_line_id)

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import formatLang
 from odoo.tools.sql import column_exists, create_column
 
 
@@ -70,6 +71,21 @@ class AccountAnalyticLine(models.Model):
                         company=line.company_id.name,
                         ticket=ticket.display_name,
                         ticket_company=ticket.company_id.name,
+                    )
+                )
+
+    @api.constrains("unit_amount", "helpdesk_ticket_id")
+    def _check_helpdesk_hours(self):
+        for line in self:
+            if line.helpdesk_ticket_id and not 0 < line.unit_amount <= 24:
+                raise ValidationError(
+                    self.env._(
+                        "A timesheet line on a ticket records more than 0 and at "
+                        "most 24 hours; %(line)s on %(ticket)s has %(hours)s. Split "
+                        "longer work into one line per day.",
+                        line=line.name or "",
+                        ticket=line.helpdesk_ticket_id.display_name,
+                        hours=formatLang(self.env, line.unit_amount),
                     )
                 )
 

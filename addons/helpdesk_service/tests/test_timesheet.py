@@ -248,6 +248,30 @@ class TestTimesheet(HelpdeskCommonMixin, TransactionCase):
         self.assertAlmostEqual(self.ticket.effective_hours, 1.25)
         self.assertAlmostEqual(self.ticket.labour_cost, 37.5)
 
+    def test_hours_per_line_bounded(self):
+        for hours in (-3.0, 0.0, 24.5):
+            with self.assertRaisesRegex(ValidationError, "at most 24 hours"):
+                self._line(hours=hours)
+        line = self._line(hours=24.0)
+        with self.assertRaises(ValidationError):
+            line.unit_amount = -1.0
+        # the ticket form says the same
+        form = Form(self.ticket.with_user(self.agent_a))
+        with form.timesheet_ids.new() as new_line:
+            new_line.name = "Typo"
+            new_line.unit_amount = -3.0
+        with self.assertRaisesRegex(ValidationError, "at most 24 hours"):
+            form.save()
+        # lines without ticket are not helpdesk time: no bound here
+        other = self.Line.create(
+            {
+                "name": "Accounting entry",
+                "account_id": self.team.project_id.account_id.id,
+                "unit_amount": -3.0,
+            }
+        )
+        self.assertEqual(other.unit_amount, -3.0)
+
     def test_totals_queries_bounded(self):
         tickets = self.Ticket.create(
             [{"name": f"Ticket {i}", "team_id": self.team.id} for i in range(20)]
