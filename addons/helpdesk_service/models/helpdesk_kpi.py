@@ -10,7 +10,7 @@ class HelpdeskKpi(models.Model):
 
     _name = "helpdesk.kpi"
     _description = "Helpdesk KPI Score"
-    _order = "scope, good_percent desc, id"
+    _order = "scope, good_percent desc nulls last, id"
 
     scope = fields.Selection(
         [("agent", "Agent"), ("team", "Team")], required=True, index=True

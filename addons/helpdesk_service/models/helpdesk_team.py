@@ -2,6 +2,7 @@ import ast
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 ASSIGN_METHODS = [
     ("manual", "Manual"),
@@ -96,6 +97,13 @@ class HelpdeskTeam(models.Model):
         "Otherwise the ticket keeps the address only. To refuse such e-mails, "
         "accept e-mails from known partners only.",
     )
+    notify_new_tickets = fields.Boolean(
+        "Notify followers of new tickets",
+        help="The team's followers who keep the 'Ticket created' subtype are told "
+        "of each new ticket, in their inbox or by e-mail as their preferences "
+        "say. Off: new tickets are only logged in their chatter. The client's "
+        "acknowledgement is never copied to the agents.",
+    )
     # follow-up (see helpdesk.ticket._cron_followup)
     followup_agent_hours = fields.Integer(
         "Remind the assignee after (h)",
@@ -156,6 +164,19 @@ class HelpdeskTeam(models.Model):
     my_good_percent = fields.Float("My good ratings (%)", compute="_compute_kpi")
     my_sla_met_percent = fields.Float("My SLA met (%)", compute="_compute_kpi")
     my_open_ticket_count = fields.Integer("My open tickets", compute="_compute_kpi")
+    # the denominators: a rate over nothing is shown as "no ... yet", not 0 %
+    kpi_rating_count = fields.Integer("Ratings", compute="_compute_kpi")
+    kpi_sla_target_count = fields.Integer("SLA targets due", compute="_compute_kpi")
+    kpi_resolved_count = fields.Integer("Resolved", compute="_compute_kpi")
+    my_rating_count = fields.Integer("My ratings", compute="_compute_kpi")
+    my_sla_target_count = fields.Integer("My SLA targets due", compute="_compute_kpi")
+    mail_stuck_count = fields.Integer(
+        "Undelivered e-mails",
+        compute="_compute_mail_stuck_count",
+        groups="base.group_system",
+        help="E-mails of the team's tickets that failed, or wait for a new try "
+        "after a delivery failure.",
+    )
 
     _sql_constraints = [
         (
@@ -224,6 +245,34 @@ class HelpdeskTeam(models.Model):
             team.sla_failed_today_count = failed.get(team, 0)
             team.sla_at_risk_count = at_risk.get(team, 0)
 
+    def _compute_mail_stuck_count(self):
+        counts = self._get_stuck_mail_tickets()
+        for team in self:
+            team.mail_stuck_count = sum(counts.get(team, {}).values())
+
+    def _get_stuck_mail_tickets(self):
+        """{team: {ticket id: number of stuck mails}}: few mails are stuck, so
+        they are grouped first, then their tickets by team."""
+        Mail = self.env["mail.mail"].sudo()
+        per_ticket = dict(
+            Mail._read_group(
+                Mail._get_stuck_domain() + [("model", "=", "helpdesk.ticket")],
+                ["res_id"],
+                ["__count"],
+            )
+        )
+        if not per_ticket:
+            return {}
+        Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
+        return {
+            team: {ticket_id: per_ticket[ticket_id] for ticket_id in ticket_ids}
+            for team, ticket_ids in Ticket._read_group(
+                [("id", "in", list(per_ticket)), ("team_id", "in", self.ids)],
+                ["team_id"],
+                ["id:array_agg"],
+            )
+        }
+
     @api.depends_context("uid")
     def _compute_kpi(self):
         Kpi = self.env["helpdesk.kpi"].sudo()
@@ -242,6 +291,11 @@ class HelpdeskTeam(models.Model):
             team.my_good_percent = mine.good_percent
             team.my_sla_met_percent = mine.sla_met_percent
             team.my_open_ticket_count = mine.open_ticket_count
+            team.kpi_rating_count = kpi.rating_count
+            team.kpi_sla_target_count = kpi.sla_target_count
+            team.kpi_resolved_count = kpi.resolved_count
+            team.my_rating_count = mine.rating_count
+            team.my_sla_target_count = mine.sla_target_count
 
     def _alias_get_creation_values(self):
         values = super()._alias_get_creation_values()
@@ -349,6 +403,25 @@ class HelpdeskTeam(models.Model):
     def action_view_sla_at_risk(self):
         action = self.action_view_tickets()
         action["context"] = dict(action["context"], search_default_filter_sla_risk=1)
+        return action
+
+    def action_view_stuck_mails(self):
+        """The undelivered e-mails of the team's tickets (administrators)."""
+        self.ensure_one()
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(self.env._("Only administrators manage outgoing mail."))
+        ticket_ids = list(self._get_stuck_mail_tickets().get(self, {}))
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mail.action_view_mail_mail"
+        )
+        action["domain"] = self.env["mail.mail"]._get_stuck_domain() + [
+            ("model", "=", "helpdesk.ticket"),
+            ("res_id", "in", ticket_ids),
+        ]
+        action["context"] = {}
+        action["display_name"] = self.env._(
+            "Undelivered e-mails: %(team)s", team=self.name
+        )
         return action
 
     def action_view_urgent(self):

@@ -1,5 +1,6 @@
 import logging
 
+import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -185,8 +186,41 @@ class HelpdeskTicketSla(models.Model):
         """Warn the assignee of targets near their deadline and escalate breached
         ones, once per line. Safe with several workers: each batch locks its rows
         (SKIP LOCKED) and marks them in the same transaction. Returns how many
-        lines it handled."""
+        lines it handled.
+
+        A run that loses the race to a concurrent one (it began before the other
+        committed, so it can neither lock nor update the rows the other changed:
+        a serialization failure) leaves them to the winner: its batch is rolled
+        back and logged at INFO level, and the next run takes what is left."""
         now = fields.Datetime.now()
+        try:
+            with self.env.cr.savepoint():
+                breached, warned = self._escalate_batch(now, batch_size)
+        except psycopg2.errors.SerializationFailure:
+            _logger.info(
+                "SLA escalation: a concurrent run changed these lines first; "
+                "this batch is skipped, the next run takes what is left"
+            )
+            breached = warned = self.browse()
+        done = len(breached) + len(warned)
+        remaining = 0
+        if done:
+            remaining = self.search_count(
+                self._get_breach_domain(now)
+            ) + self.search_count(self._get_warning_domain(now))
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        _logger.info(
+            "SLA escalation: %s breached, %s warned, %s left",
+            len(breached),
+            len(warned),
+            remaining,
+        )
+        return done
+
+    @api.model
+    def _escalate_batch(self, now, batch_size):
+        """Escalate up to batch_size breached then warned lines, locked first;
+        return them."""
         breached = self.search(
             self._get_breach_domain(now), limit=batch_size, order="deadline, id"
         )._lock_rows()
@@ -202,20 +236,7 @@ class HelpdeskTicketSla(models.Model):
             )._lock_rows()
             warned = warned.filtered(lambda line: not line.is_warned)
             warned._escalate_warning(now)
-        done = len(breached) + len(warned)
-        remaining = 0
-        if done:
-            remaining = self.search_count(
-                self._get_breach_domain(now)
-            ) + self.search_count(self._get_warning_domain(now))
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        _logger.info(
-            "SLA escalation: %s breached, %s warned, %s left",
-            len(breached),
-            len(warned),
-            remaining,
-        )
-        return done
+        return breached, warned
 
     def _target_label(self):
         return dict(self._fields["target"]._description_selection(self.env))[

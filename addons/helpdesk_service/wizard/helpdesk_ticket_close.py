@@ -48,7 +48,10 @@ class HelpdeskTicketClose(models.TransientModel):
         if ticket.is_major_incident and self.close_children:
             tickets |= ticket.child_ids.filtered(lambda t: not t.is_closed)
         for stage, same_stage in self._stages_for(tickets).items():
-            same_stage.write({"resolution": self.resolution, "stage_id": stage.id})
+            # "this ticket alone": the major incident's children stay open
+            same_stage.with_context(
+                helpdesk_keep_children=not self.close_children
+            ).write({"resolution": self.resolution, "stage_id": stage.id})
         return True
 
     def _stages_for(self, tickets):
