@@ -1,8 +1,27 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class RatingRating(models.Model):
-    _inherit = "rating.rating"
+    _name = "rating.rating"
+    _inherit = ["rating.rating", "helpdesk.recorded.mixin"]
+    # a helpdesk rating is the client's: what he gave, for whom, on what (see
+    # helpdesk.recorded.mixin); other ratings are left as the rating app has them
+    _helpdesk_recorded_fields = (
+        "rating",
+        "feedback",
+        "consumed",
+        "partner_id",
+        "rated_partner_id",
+        "res_model_id",
+        "res_model",
+        "res_id",
+        "is_internal",
+        "helpdesk_kind",
+        "helpdesk_message_id",
+        "helpdesk_team_id",
+        "helpdesk_user_id",
+    )
 
     helpdesk_kind = fields.Selection(
         [("answer", "Answer"), ("ticket", "Ticket")],
@@ -40,3 +59,59 @@ class RatingRating(models.Model):
             rating.helpdesk_is_good = rated and rating.rating >= 4
             rating.helpdesk_is_bad = rated and rating.rating <= 2
             rating.helpdesk_good_percent = 100.0 if rating.helpdesk_is_good else 0.0
+
+    @api.constrains("partner_id", "consumed", "res_model_id", "res_id")
+    def _check_helpdesk_client(self):
+        """A ticket is rated by its client only: the ticket's contact or another
+        contact of its client company, never an agent."""
+        for rating in self.sudo().filtered(
+            lambda r: r.consumed and r.res_model == "helpdesk.ticket"
+        ):
+            ticket = self.env["helpdesk.ticket"].sudo().browse(rating.res_id).exists()
+            if not ticket:
+                continue
+            partner = rating.partner_id
+            client = ticket.partner_id.commercial_partner_id
+            is_client = partner and (
+                partner == ticket.partner_id
+                or (
+                    partner.commercial_partner_id == client
+                    and not partner.user_ids.filtered(lambda u: not u.share)
+                )
+            )
+            if not is_client:
+                raise ValidationError(
+                    self.env._(
+                        "Only the client of ticket %(ticket)s can rate it.",
+                        ticket=ticket.ticket_ref,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        helpdesk_vals = [vals for vals in vals_list if vals.get("helpdesk_kind")]
+        corrected = (
+            self._check_recorded_create(helpdesk_vals) if helpdesk_vals else set()
+        )
+        ratings = super().create(vals_list)
+        if corrected:
+            helpdesk = ratings.filtered("helpdesk_kind")
+            helpdesk._log_recorded_changes(
+                {rating.id: dict.fromkeys(corrected, "") for rating in helpdesk}
+            )
+        return ratings
+
+    def write(self, vals):
+        helpdesk = self.filtered("helpdesk_kind")
+        corrected = helpdesk._check_recorded_write(vals) if helpdesk else set()
+        before = helpdesk._snapshot_recorded(corrected) if corrected else {}
+        res = super().write(vals)
+        if corrected:
+            helpdesk._log_recorded_changes(before)
+        return res
+
+    def _get_recorded_ticket(self):
+        self.ensure_one()
+        if self.res_model != "helpdesk.ticket":
+            return False
+        return self.env["helpdesk.ticket"].browse(self.res_id).exists()
