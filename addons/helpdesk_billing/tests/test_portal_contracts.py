@@ -43,6 +43,8 @@ class TestPortalContracts(HttpCase):
         response = self.url_open(
             f"/my/contracts/{self.rival_contract.id}", allow_redirects=False
         )
-        self.assertNotEqual(response.status_code, 200)
+        # sent back to the portal home, not shown (and no server error)
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith("/my"))
         self.authenticate("hb_portal_own", "hb_portal_own")
         self.assertNotIn("Portal managed IT", self.url_open("/my/contracts").text)

@@ -34,6 +34,21 @@ class TestConflicts(HelpdeskFieldCommon, TransactionCase):
         visits.invalidate_recordset(["has_conflict", "conflict_reason"])
         self.assertFalse(visits.filtered("has_conflict"))
 
+    def test_finished_visit_frees_the_engineer(self):
+        first = self._create_visit(start=MONDAY.replace(hour=9), hours=2)
+        second = self._create_visit(start=MONDAY.replace(hour=10), hours=1)
+        visits = first | second
+        second.with_user(self.engineer).action_on_my_way()
+        second.with_user(self.engineer).action_arrived()
+        visits.invalidate_recordset(["has_conflict", "conflict_reason"])
+        self.assertEqual(visits.filtered("has_conflict"), visits, "still on site")
+        second.with_user(self.engineer).action_confirm_done(labour_minutes=30)
+        self.assertEqual(second.state, "done")
+        visits.invalidate_recordset(["has_conflict", "conflict_reason"])
+        self.assertFalse(first.has_conflict, "a done visit frees the slot")
+        self.assertFalse(second.has_conflict)
+        self.assertNotIn(first, self.Visit.search([("has_conflict", "=", True)]))
+
     def test_outside_working_hours(self):
         evening = self._create_visit(start=MONDAY.replace(hour=17, minute=30), hours=1)
         lunch = self._create_visit(start=MONDAY.replace(hour=11, minute=30), hours=1)

@@ -150,6 +150,26 @@ class TestAnnouncement(HelpdeskCommonMixin, TransactionCase):
         self.assertEqual(announcement.kind, "incident")
         self.assertEqual(announcement.client_ids, self.client | self.other_client)
 
+    def test_audience_all_reaches_the_clients_with_tickets(self):
+        self._ticket()
+        silent = self.env["res.partner"].create(
+            {"name": "No Address", "parent_id": self.client.id}
+        )
+        announcement = self.Announcement.create(
+            {"name": "Everyone", "body": "<p>Office closed</p>", "audience": "all"}
+        )
+        recipients = announcement._get_recipients()
+        self.assertIn(self.contact, recipients)
+        self.assertIn(self.executive, recipients)
+        self.assertNotIn(silent, recipients, "no e-mail address")
+        self.assertNotIn(self.other_contact, recipients, "no ticket")
+        self.assertNotIn(self.third_client, recipients, "no ticket")
+        announcement.action_publish()
+        message = announcement.message_ids.filtered(
+            lambda m: m.message_type == "comment"
+        )
+        self.assertEqual(message.partner_ids, recipients)
+
 
 @tagged("post_install", "-at_install", "helpdesk_service")
 class TestAnnouncementPortal(HttpCase):

@@ -116,8 +116,12 @@ class TestMailGateway(MailCommon):
                 msg_id="<vpn-2@client>",
                 target_model="helpdesk.ticket",
             )
+        # the reply joined the ticket: no second ticket of this client
         self.assertEqual(
-            self.env["helpdesk.ticket"].search_count([("name", "ilike", "VPN down")]), 1
+            self.env["helpdesk.ticket"].search(
+                [("partner_id", "=", self.known.id), ("name", "ilike", "VPN down")]
+            ),
+            ticket,
         )
         self.assertEqual(ticket.client_message_count, 2)
         self.assertEqual(ticket.agent_reply_count, 1)

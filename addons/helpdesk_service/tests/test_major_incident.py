@@ -106,3 +106,32 @@ class TestMajorIncident(HelpdeskCommonMixin, TransactionCase):
         )
         with self.assertRaises(UserError):
             empty.action_confirm()
+
+    def test_status_bar_close_takes_the_open_children_along(self):
+        parent, children = self._incident()
+        done_earlier = self._ticket(name="Fixed earlier", parent_id=parent.id)
+        done_earlier.write(
+            {
+                "resolution": "<p>Rebooted the router</p>",
+                "stage_id": self.stage_closed.id,
+            }
+        )
+        parent.resolution = "<p>Uplink replaced.</p>"
+        # not through the Resolve wizard: the stage is set directly
+        parent.stage_id = self.stage_resolved
+        self.assertEqual(children.stage_id, self.stage_resolved)
+        for child in children:
+            self.assertIn("Uplink replaced", str(child.resolution))
+        self.assertEqual(done_earlier.stage_id, self.stage_closed, "left alone")
+        self.assertIn("Rebooted", str(done_earlier.resolution))
+        note = parent.message_ids.filtered(
+            lambda m: "followed the major incident" in str(m.body)
+        )
+        self.assertEqual(len(note), 1)
+        for child in children:
+            self.assertIn(child.ticket_ref, str(note.body))
+        self.assertNotIn(done_earlier.ticket_ref, str(note.body))
+        # closing the incident closes the resolved children too
+        parent.stage_id = self.stage_closed
+        self.assertEqual(children.stage_id, self.stage_closed)
+        self.assertTrue(all(children.mapped("date_closed")))

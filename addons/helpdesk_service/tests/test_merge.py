@@ -73,3 +73,53 @@ class TestMerge(HelpdeskCommonMixin, TransactionCase):
         )
         with self.assertRaises(UserError):
             wizard.action_merge()
+
+    def test_merge_moves_followers_time_and_calls(self):
+        keep = self._ticket(name="Scanner offline")
+        dup = self._ticket(name="Scanner still offline", partner_id=self.executive.id)
+        watcher = self.env["res.partner"].create(
+            {"name": "Ward Watcher", "parent_id": self.client.id}
+        )
+        dup.message_subscribe(partner_ids=watcher.ids)
+        employee = self.env["hr.employee"].create(
+            {"name": "Agent A", "user_id": self.agent_a.id}
+        )
+        line = self.env["account.analytic.line"].create(
+            {
+                "helpdesk_ticket_id": dup.id,
+                "employee_id": employee.id,
+                "name": "Diagnosis",
+                "unit_amount": 1.5,
+            }
+        )
+        call = self.env["helpdesk.ticket.call"].create(
+            {"ticket_id": dup.id, "note": "Client called back"}
+        )
+        message = self._post_as(dup, partner=self.executive, body="still offline")
+        self.env["helpdesk.ticket.merge"].create(
+            {"ticket_ids": [(6, 0, (keep | dup).ids)], "target_id": keep.id}
+        ).action_merge()
+        self.assertIn(watcher, keep.message_partner_ids, "followers move")
+        self.assertIn(self.executive, keep.message_partner_ids)
+        self.assertEqual(line.helpdesk_ticket_id, keep, "time spent moves")
+        self.assertEqual(call.ticket_id, keep)
+        self.assertEqual(message.res_id, keep.id)
+        self.assertFalse(dup.active)
+
+    def test_merge_refused_across_clients(self):
+        mine = self._ticket(name="VPN down")
+        theirs = self._ticket(
+            name="VPN down too",
+            partner_id=self.env["res.partner"]
+            .create({"name": "Otto", "parent_id": self.other_client.id})
+            .id,
+        )
+        self._post_as(theirs, partner=theirs.partner_id, body="their secret")
+        wizard = self.env["helpdesk.ticket.merge"].create(
+            {"ticket_ids": [(6, 0, (mine | theirs).ids)], "target_id": mine.id}
+        )
+        with self.assertRaisesRegex(UserError, "different clients"):
+            wizard.action_merge()
+        self.assertTrue(theirs.active)
+        self.assertNotIn("their secret", str(mine.message_ids.mapped("body")))
+        self.assertNotIn(theirs.partner_id, mine.message_partner_ids)

@@ -41,6 +41,7 @@ class TestHotPathQueries(HelpdeskCommonMixin, TransactionCase):
         cls.team.assign_method = "round_robin"
         # the manager follows the team: he is told of every new ticket
         cls.team.message_subscribe(partner_ids=cls.manager.partner_id.ids)
+        cls.team.notify_new_tickets = True
         # mail as in production: creation messages, followers, tracking
         cls.live_env = cls.env(context={})
 
@@ -75,8 +76,11 @@ class TestHotPathQueries(HelpdeskCommonMixin, TransactionCase):
 
     def test_notices_of_a_new_ticket_are_sent_by_the_cron(self):
         Schedule = self.env["mail.message.schedule"]
+        # round robin gives the next ticket to agent B, not to its creator A
+        self.team.last_assigned_user_id = self.agent_a
         self.env.flush_all()
         _count, ticket = self._create_count("Queued notices")
+        self.assertEqual(ticket.user_id, self.agent_b)
         created = ticket.message_ids.filtered(
             lambda m: m.subtype_id == self.env.ref("helpdesk_service.mt_ticket_new")
         )
@@ -93,11 +97,18 @@ class TestHotPathQueries(HelpdeskCommonMixin, TransactionCase):
         self.assertFalse(queued.exists())
         self.assertIn(self.manager.partner_id, created.notification_ids.res_partner_id)
         # the agent who got the ticket is told too (he did not create it)
-        if ticket.user_id != self.agent_a:
-            assigned = ticket.message_ids.filtered(
-                lambda m: ticket.user_id.partner_id in m.notification_ids.res_partner_id
-            )
-            self.assertTrue(assigned)
+        assigned = self.env["mail.message"].search(
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "=", ticket.id),
+                ("message_type", "=", "user_notification"),
+            ]
+        )
+        self.assertEqual(len(assigned), 1)
+        self.assertIn("You have been assigned", assigned.subject)
+        self.assertEqual(
+            assigned.notification_ids.res_partner_id, self.agent_b.partner_id
+        )
         # later messages are notified in the request, as usual
         message = ticket.with_user(self.agent_a).message_post(
             body="On it", message_type="comment", subtype_xmlid="mail.mt_note"

@@ -127,12 +127,16 @@ class TestTicketFlow(HelpdeskCommonMixin, TransactionCase):
         )
 
     def test_replies_calls_and_contacts(self):
-        ticket = self._ticket()
-        self._post_as(ticket, user=self.agent_a, internal=True, body="internal note")
+        with freeze_time("2026-03-02 09:00:00"):
+            ticket = self._ticket()
+            self._post_as(
+                ticket, user=self.agent_a, internal=True, body="internal note"
+            )
         self.assertEqual(ticket.contact_count, 0, "internal notes are not contacts")
         self.assertFalse(ticket.date_first_response)
         with freeze_time("2026-03-02 09:07:00"):
             self._post_as(ticket, user=self.agent_a, body="We are on it, ETA 11:00")
+        self.assertEqual(ticket.date_received, datetime(2026, 3, 2, 9, 0))
         self.assertEqual(ticket.date_first_response, datetime(2026, 3, 2, 9, 7))
         self.assertEqual(ticket.date_ack, datetime(2026, 3, 2, 9, 7))
         self.assertEqual(self._events(ticket, "first_reply").user_id, self.agent_a)

@@ -14,8 +14,25 @@ registry.category("web_tour.tours").add("helpdesk_service_menu_tour", {
             run: "click",
         },
         {
-            content: "The overview shows the teams with their counters",
-            trigger: ".o_helpdesk_service_team_kanban .o_kanban_record:contains(Open)",
+            content: "The agent's team card counts its two open tickets",
+            trigger:
+                ".o_helpdesk_service_team_kanban .o_kanban_record:contains(Tour Desk) a:contains(Open):contains(2)",
+        },
+        {
+            content: "A team he is not a member of shows none of its tickets",
+            trigger:
+                ".o_helpdesk_service_team_kanban .o_kanban_record:contains(Private Lab) a:contains(Open):contains(0)",
+        },
+        {
+            content: "Open the tickets of his team",
+            trigger:
+                ".o_helpdesk_service_team_kanban .o_kanban_record:contains(Tour Desk) a:contains(Open)",
+            run: "click",
+        },
+        {
+            content: "Both tickets of the team are listed",
+            trigger:
+                ".o_action_manager .o_content:contains(Tour menu: toner empty):contains(Tour menu: paper jam)",
         },
         {
             content: "Open the Tickets menu",

@@ -1,0 +1,103 @@
+"""Upgrades are tested from the previous release: the addons of release 18.0.1.1.0
+(commit ce6a945) installed with demo data, then upgraded to the working tree's.
+
+Works on a scratch database made from the dependency template, through Odoo's
+own command line (see tests/odoo_cli.py)."""
+
+import ast
+import subprocess
+import tarfile
+
+import pytest
+
+from .conftest import ROOT
+from .odoo_cli import odoo, run, scratch_database
+
+PREVIOUS_RELEASE = "ce6a945"  # release 18.0.1.1.0
+ADDONS = "helpdesk_service,helpdesk_billing,helpdesk_field"
+
+MODULES = (
+    "SELECT name, state, latest_version FROM ir_module_module "
+    "WHERE name LIKE 'helpdesk\\_%' ORDER BY name"
+)
+COUNTS = (
+    "SELECT (SELECT count(*) FROM helpdesk_ticket), "
+    "(SELECT count(*) FROM contract_contract), (SELECT count(*) FROM helpdesk_visit)"
+)
+
+
+@pytest.fixture(scope="module")
+def previous_addons(tmp_path_factory):
+    """The previous release's addons, extracted from git."""
+    target = tmp_path_factory.mktemp("previous_release")
+    archive = target / "addons.tar"
+    subprocess.run(
+        ["git", "archive", "-o", str(archive), PREVIOUS_RELEASE, "addons"],
+        cwd=ROOT,
+        check=True,
+    )
+    with tarfile.open(archive) as tar:
+        tar.extractall(target, filter="data")
+    return target / "addons"
+
+
+def _query(db, sql):
+    """Rows of a query, read with psql: faster than starting an Odoo shell."""
+    out = run(["psql", "-d", db, "-tAF", "|", "-c", sql])
+    return [tuple(line.split("|")) for line in out.splitlines() if line]
+
+
+def test_upgrade_from_the_previous_release(helpdesk_env, previous_addons):
+    env = helpdesk_env
+    old_path = f"--addons-path={previous_addons}"
+    with scratch_database(env, "helpdesk_upgrade") as db:
+        odoo(env, db, old_path, "-i", ADDONS, "--stop-after-init")
+        old_modules = _query(db, MODULES)
+        installed = {
+            (name, version)
+            for name, state, version in old_modules
+            if state == "installed"
+        }
+        assert installed == {(name, "18.0.1.1.0") for name in ADDONS.split(",")}
+        (old_counts,) = _query(db, COUNTS)
+        assert all(int(count) for count in old_counts), "the demo data is there"
+
+        # the upgrade itself, with the working tree's addons; its log must be clean
+        result = subprocess.run(
+            [
+                env["HELPDESK_PY"],
+                "-m",
+                "odoo",
+                "server",
+                "-c",
+                env["HELPDESK_CONF"],
+                "-d",
+                db,
+                "-u",
+                ADDONS,
+                "--stop-after-init",
+                "--no-http",
+                "--log-level=warn",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        log = result.stdout + result.stderr
+        assert result.returncode == 0, log[-3000:]
+        errors = [
+            line
+            for line in log.splitlines()
+            if " ERROR " in line or " CRITICAL " in line
+        ]
+        assert not errors, "\n".join(errors)
+
+        modules = _query(db, MODULES)
+        for addon in ADDONS.split(","):
+            manifest = ast.literal_eval(
+                (ROOT / "addons" / addon / "__manifest__.py").read_text()
+            )
+            assert (addon, "installed", manifest["version"]) in modules
+        (counts,) = _query(db, COUNTS)
+        assert counts == old_counts, "tickets, contracts and visits are all kept"
