@@ -165,7 +165,7 @@ class HelpdeskTeam(models.Model):
     my_sla_met_percent = fields.Float("My SLA met (%)", compute="_compute_kpi")
     my_open_ticket_count = fields.Integer("My open tickets", compute="_compute_kpi")
     # the denominators: a rate over nothing is shown as "no ... yet", not 0 %
-    kpi_rating_count = fields.Integer("Ratings", compute="_compute_kpi")
+    kpi_rating_count = fields.Integer("Ratings counted", compute="_compute_kpi")
     kpi_sla_target_count = fields.Integer("SLA targets due", compute="_compute_kpi")
     kpi_resolved_count = fields.Integer("Resolved", compute="_compute_kpi")
     my_rating_count = fields.Integer("My ratings", compute="_compute_kpi")
