@@ -23,5 +23,6 @@ from . import test_portal_input
 from . import test_data_isolation
 from . import test_major_incident_close
 from . import test_portal_display
+from . import test_portal_language
 from . import test_portal_fields
 from . import test_kb_category_access
