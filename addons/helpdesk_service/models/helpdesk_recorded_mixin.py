@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
 
 MANAGER_GROUP = "helpdesk_service.group_helpdesk_manager"
@@ -21,13 +21,16 @@ class HelpdeskRecordedMixin(models.AbstractModel):
     _helpdesk_recorded_fields = ()
 
     @api.model
+    @tools.ormcache()
     def _get_recorded_fields(self):
+        # read on every write and create of the models: worked out once per
+        # model and registry (ormcache keys on the model's name)
         computed = {
             name
             for name, field in self._fields.items()
             if field.store and field.compute and not field.inverse and field.readonly
         }
-        return set(self._helpdesk_recorded_fields) | computed
+        return frozenset(self._helpdesk_recorded_fields) | computed
 
     def _check_recorded_write(self, fnames):
         """Refuse the current user's change of recorded fields among ``fnames``
