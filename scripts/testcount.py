@@ -428,12 +428,17 @@ def summarize(
 
     if pytest_dir is not None:
         p_expected = expected_pytest_tests(pytest_dir)
-        junit = parse_junit(junit_path)
-        if junit is None:
-            out(f"pytest wrote no report: its {p_expected} tests count as failed")
-            p_run, p_failed, p_skipped = p_expected, p_expected, 0
-        else:
-            p_run, p_failed, p_skipped = junit
+        # the tests may run in several pytest processes, one report each
+        paths = junit_path if isinstance(junit_path, list | tuple) else [junit_path]
+        reports = [parse_junit(path) for path in paths]
+        p_run = p_failed = p_skipped = 0
+        for path, junit in zip(paths, reports, strict=True):
+            if junit is None:
+                out(f"pytest wrote no report {path}: its tests count as failed")
+                continue
+            p_run += junit[0]
+            p_failed += junit[1]
+            p_skipped += junit[2]
         out(
             f"pytest: {p_run} run of {p_expected} expected, {p_failed} failed, "
             f"{p_skipped} skipped"
@@ -460,7 +465,11 @@ def summarize(
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--odoo-log", required=True)
-    parser.add_argument("--junit", help="pytest junit report (absent: crashed)")
+    parser.add_argument(
+        "--junit",
+        action="append",
+        help="pytest junit report (absent: crashed); repeat for several pytest runs",
+    )
     parser.add_argument("--no-pytest", action="store_true")
     parser.add_argument("--addons-dir", default=str(ROOT / "addons"))
     parser.add_argument("--pytest-dir", default=str(ROOT / "tests"))

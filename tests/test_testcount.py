@@ -286,6 +286,27 @@ def test_missing_junit_fails_every_pytest_test(addons, tmp_path):
     assert lines[-1] == "7 passed, 6 failed, 1 skipped"
 
 
+def test_reports_of_several_pytest_runs_add_up(addons, tmp_path):
+    pytest_dir = tmp_path / "pytests"
+    pytest_dir.mkdir()
+    (pytest_dir / "test_demo.py").write_text(PYTEST_MODULE)
+    log = _log(*ALL_STARTED, RESULT.format(level="INFO", failed=0, run=5))
+    first, second = tmp_path / "first.xml", tmp_path / "second.xml"
+    _junit(first, [""] * 5)
+    _junit(second, ["", "", "<failure/>", ""])
+    (passed, failed, skipped, ok), lines = _summarize(
+        addons, log, junit=[first, second], pytest_dir=pytest_dir
+    )
+    assert (passed, failed, skipped, ok) == (5 + 8, 1, 0, False)
+    # one run crashed: only its tests are missing, and they count as failed
+    second.unlink()
+    (passed, failed, skipped, ok), lines = _summarize(
+        addons, log, junit=[first, second], pytest_dir=pytest_dir
+    )
+    assert (passed, failed, skipped, ok) == (5 + 5, 4, 0, False)
+    assert any("pytest wrote no report" in line for line in lines)
+
+
 def test_helpdesk_test_deletes_the_old_report_and_counts_lint_apart():
     script = (ROOT / "scripts" / "helpdesk").read_text()
     body = script[script.index("cmd_test() {") :]
