@@ -53,6 +53,92 @@ CITIES = ["Lyon", "Porto", "Gdansk", "Leeds", "Graz", "Ghent", "Turin", "Brno"]
 WORDS = ["North", "Blue", "Oak", "River", "Star", "Iron", "Green", "Silver", "Bay"]
 TRADES = ["Retail", "Logistics", "Bakery", "Pharmacy", "Hotels", "Garage", "Foods"]
 
+KB_ARTICLES = 10_000
+KB_TEXTS = {
+    "en": {
+        "equipment": EQUIPMENT_WORDS,
+        "titles": SUBJECTS,
+        "sentences": [
+            "Switch {eq} off, wait thirty seconds and switch it on again.",
+            "Check that every cable of {eq} is plugged in firmly.",
+            "Write down the error code that {eq} shows on its screen.",
+            "Open the settings of {eq} and install the latest update.",
+            "Replace the toner cartridge with a spare from the supply cabinet.",
+            "If the problem stays, open a request with a photo of the screen.",
+            "Restart the router before calling the provider.",
+            "Sign in again with your company account and the second factor.",
+        ],
+    },
+    "ja": {
+        "equipment": [
+            "レジ",
+            "レシートプリンター",
+            "複合機",
+            "ノートパソコン",
+            "受付のパソコン",
+            "ルーター",
+            "ファイルサーバー",
+            "スキャナー",
+            "電話システム",
+            "タブレット",
+        ],
+        "titles": [
+            "{eq}の電源が入らない",
+            "{eq}で印刷できない",
+            "{eq}にエラーコードが表示される",
+            "{eq}の動作が遅い",
+            "{eq}にログインできない",
+            "{eq}がネットワークに接続できない",
+            "{eq}のトナー交換",
+            "{eq}から異音がする",
+        ],
+        "sentences": [
+            "まず{eq}の電源を切り、30秒待ってから入れ直してください。",
+            "{eq}のケーブルがしっかり接続されているか確認してください。",
+            "画面に表示されたエラーコードを控えてください。",
+            "{eq}の設定画面から最新のソフトウェアに更新してください。",
+            "予備のトナーカートリッジは備品棚にあります。",
+            "改善しない場合は、画面の写真を添えてお問い合わせください。",
+            "プロバイダーに連絡する前にルーターを再起動してください。",
+            "会社のアカウントと二要素認証でもう一度サインインしてください。",
+        ],
+    },
+    "ru": {
+        "equipment": [
+            "кассовый аппарат",
+            "принтер чеков",
+            "офисный принтер",
+            "ноутбук",
+            "компьютер на ресепшене",
+            "роутер",
+            "файловый сервер",
+            "сканер",
+            "телефонная станция",
+            "планшет",
+        ],
+        "titles": [
+            "Не включается: {eq}",
+            "Код ошибки на экране: {eq}",
+            "Замена картриджа: {eq}",
+            "Медленно работает: {eq}",
+            "Не удаётся войти: {eq}",
+            "Нет подключения к сети: {eq}",
+            "Странный шум: {eq}",
+            "Обновление программы: {eq}",
+        ],
+        "sentences": [
+            "Выключите {eq}, подождите тридцать секунд и включите снова.",
+            "Проверьте, что все кабели надёжно подключены.",
+            "Запишите код ошибки, который показывает экран.",
+            "Откройте настройки и установите последнее обновление.",
+            "Запасные картриджи для принтера лежат в шкафу с расходниками.",
+            "Если проблема осталась, создайте заявку с фотографией экрана.",
+            "Перезапустите роутер, прежде чем звонить провайдеру.",
+            "Войдите снова с учётной записью компании и вторым фактором.",
+        ],
+    },
+}
+
 
 @dataclass
 class Sizes:
@@ -152,6 +238,14 @@ class Generator:
     def commit(self):
         self.cr.commit()
         self.env.invalidate_all()
+
+    @staticmethod
+    def _known(Model, vals_list):
+        """vals_list without the fields the model lacks (the OCA peer's data,
+        bench/peer.py, reuses this generator)."""
+        return [
+            {k: v for k, v in vals.items() if k in Model._fields} for vals in vals_list
+        ]
 
     def stage(self, kind):
         return self.ref(f"helpdesk_service.helpdesk_stage_{kind}")
@@ -328,7 +422,7 @@ class Generator:
                     "is_helpdesk_vip": i % 25 == 3,
                 }
             )
-        self.clients = Partner.create(vals)
+        self.clients = Partner.create(self._known(Partner, vals))
         self.big_client = self.clients[0]
         # plain contacts (2 per client), then portal users (their own contacts)
         contact_vals = []
@@ -342,7 +436,7 @@ class Generator:
                         "helpdesk_role": "executive" if j == 1 else "requester",
                     }
                 )
-        Partner.create(contact_vals)
+        Partner.create(self._known(Partner, contact_vals))
         portal_group = self.ref("base.group_portal")
         Users = env["res.users"].with_context(no_reset_password=True)
         user_vals = []
@@ -360,7 +454,7 @@ class Generator:
             )
         portal_users = self.env["res.users"]
         for batch in chunks(user_vals, 500):
-            portal_users |= Users.create(batch)
+            portal_users |= Users.create(self._known(Users, batch))
         # the measured portal user: company scope at the big client, with a password
         self.portal_user = portal_users[0]
         self.portal_user.write({"password": "bench"})
@@ -840,6 +934,76 @@ class Generator:
             env.invalidate_all()
             self.stats["work_lines"] = f"n/a (could not create: {exc})"
 
+    # ------------------------------------------------------------ knowledge base
+    def make_articles(self, count=KB_ARTICLES):
+        """The knowledge base (bench/measure.py, measure_kb_search): half English
+        articles, a quarter English with a Japanese translation, the rest written
+        in Japanese or Russian; most published for the clients."""
+        env = self.env
+        Article = env["helpdesk.article"].with_context(lang="en_US")
+        for code in ("ja_JP", "ru_RU"):
+            env["res.lang"]._activate_lang(code)
+        rng = self.rng
+        categories = env["helpdesk.article.category"].create(
+            [{"name": name} for name in ("Printers", "Network", "Accounts", "Tills")]
+        )
+        vals_list, translated = [], []
+        for i in range(count):
+            kind = rng.choice(("en", "en", "en_ja", "ja", "ru"))
+            lang = "ja" if kind == "ja" else "ru" if kind == "ru" else "en"
+            name, summary, body = self._article_texts(lang, i)
+            vals_list.append(
+                {
+                    "name": name,
+                    "summary": summary,
+                    "body": body,
+                    "category_id": rng.choice(categories).id,
+                    "state": "published" if rng.random() < 0.9 else "draft",
+                    "visibility": rng.choice(("portal",) * 3 + ("public", "internal")),
+                    "view_count": rng.randint(0, 500),
+                }
+            )
+            if kind == "en_ja":
+                translated.append((i, self._article_texts("ja", i)))
+        articles = Article.browse()
+        for batch in chunks(vals_list, 1000):
+            articles |= Article.create(batch)
+            self.commit()
+        # the Japanese versions, as the translation dialog stores them
+        ids = [articles[i].id for i, _texts in translated]
+        texts = list(zip(*(t for _i, t in translated), strict=True)) or [[], [], []]
+        self.cr.execute(
+            SQL(
+                "UPDATE helpdesk_article a SET "
+                "name = a.name || jsonb_build_object('ja_JP', v.name), "
+                "summary = a.summary || jsonb_build_object('ja_JP', v.summary), "
+                "body = a.body || jsonb_build_object('ja_JP', v.body) "
+                "FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[]) "
+                "AS v(id, name, summary, body) WHERE a.id = v.id",
+                ids,
+                list(texts[0]),
+                list(texts[1]),
+                list(texts[2]),
+            )
+        )
+        env.invalidate_all()
+        Translated = Article.browse(ids)
+        env.add_to_compute(Article._fields["body_text"], Translated)
+        Translated.flush_recordset(["body_text"])
+        self.commit()
+        self.stats["articles"] = {"count": count, "translated_ja": len(ids)}
+        return articles
+
+    def _article_texts(self, lang, i):
+        """(title, summary, HTML body) of the i-th article in that language."""
+        rng = self.rng
+        texts = KB_TEXTS[lang]
+        equipment = rng.choice(texts["equipment"])
+        name = rng.choice(texts["titles"]).format(eq=equipment) + f" ({i % 97 + 1})"
+        sentences = rng.sample(texts["sentences"], 4)
+        body = "".join(f"<p>{s.format(eq=equipment)}</p>" for s in sentences)
+        return name, sentences[0].format(eq=equipment), body
+
     # ------------------------------------------------------------ all
     def run(self, addons_hash=None):
         sizes = self.sizes
@@ -863,6 +1027,7 @@ class Generator:
         timed("timesheets", self.make_timesheets)
         timed("work lines", self.make_work_lines)
         timed("KPI scores", self.env["helpdesk.kpi"]._cron_refresh)
+        timed("knowledge base", self.make_articles)
         for team in self.teams:
             team.ack_template_id = self.ack_templates[team.id]
         self.stats["timings_s"] = timings

@@ -34,18 +34,18 @@ def newest_template():
     return rows[0] if rows else None
 
 
-def addons_installed(db):
+def addons_installed(db, addons=ADDONS):
     if not db_exists(db):
         return False
     try:
         rows = psql(
             "SELECT count(*) FROM ir_module_module WHERE state = 'installed' "
-            f"AND name IN {ADDONS!r}",
+            f"AND name IN ({', '.join(repr(name) for name in addons)})",
             db=db,
         )
     except subprocess.CalledProcessError:
         return False
-    return rows == [str(len(ADDONS))]
+    return rows == [str(len(addons))]
 
 
 def drop_db(db, filestore):
@@ -99,7 +99,7 @@ def copy_db(template, db, filestore, log):
         shutil.copytree(filestore / template, filestore / db, symlinks=True)
 
 
-def install_addons(py, conf, db, logfile):
+def install_addons(py, conf, db, logfile, addons=ADDONS):
     cmd = [
         str(py),
         "-m",
@@ -109,7 +109,7 @@ def install_addons(py, conf, db, logfile):
         "-d",
         db,
         "-i",
-        ",".join(ADDONS),
+        ",".join(addons),
         "--without-demo=all",
         "--stop-after-init",
         "--max-cron-threads=0",

@@ -106,40 +106,65 @@ def login(session, url, db, user, password):
 def measure_portal(server, db, login_name, password, pages, runs, log):
     """Median time of each page (path) for the logged-in portal user, runs
     interleaved page by page, after two warm-up rounds."""
-    session = requests.Session()
-    login(session, server.url, db, login_name, password)
+    side = {
+        "server": server,
+        "db": db,
+        "login": login_name,
+        "password": password,
+        "pages": pages,
+    }
+    return measure_portals([side], runs, log)[0]
 
-    def get(path):
+
+def measure_portals(sides, runs, log):
+    """measure_portal of several servers at once (ours and the OCA peer): the
+    same page names, requested in turns (in reverse order on odd rounds), so
+    that both see the same machine state. Each side: {server, db, login,
+    password, pages}. Returns a result per side."""
+    sessions = []
+    for side in sides:
+        session = requests.Session()
+        login(session, side["server"].url, side["db"], side["login"], side["password"])
+        sessions.append(session)
+
+    def get(k, path):
+        url = sides[k]["server"].url
         t0 = time.perf_counter()
-        resp = session.get(f"{server.url}{path}", timeout=120, allow_redirects=False)
+        resp = sessions[k].get(f"{url}{path}", timeout=120, allow_redirects=False)
         seconds = time.perf_counter() - t0
         if resp.status_code != 200:
-            raise RuntimeError(f"GET {path}: HTTP {resp.status_code}")
+            raise RuntimeError(f"GET {url}{path}: HTTP {resp.status_code}")
         return seconds, len(resp.content)
 
+    names = list(sides[0]["pages"])
+    turns = [(k, name) for name in names for k in range(len(sides))]
     for _ in range(2):
-        for path in pages.values():
-            get(path)
-    samples = {name: [] for name in pages}
-    sizes = {}
-    for _ in range(runs):
-        for name, path in pages.items():
-            seconds, size = get(path)
-            samples[name].append(seconds)
-            sizes[name] = size
-    counts = {}
-    for path, _status, queries in server.query_counts():
-        counts.setdefault(path, []).append(queries)
-    out = {}
-    for name, path in pages.items():
-        out[name] = {
-            "path": path,
-            "median_s": statistics.median(samples[name]),
-            "runs_s": [round(s, 4) for s in samples[name]],
-            "bytes": sizes[name],
-            "queries": statistics.median_low(counts[path][-runs:])
-            if counts.get(path)
-            else None,
-        }
-        log(f"  {path}: {out[name]['median_s'] * 1000:.1f} ms")
-    return out
+        for k, name in turns:
+            get(k, sides[k]["pages"][name])
+    samples = [{name: [] for name in names} for _side in sides]
+    sizes = [{} for _side in sides]
+    for run in range(runs):
+        for k, name in turns if run % 2 == 0 else reversed(turns):
+            seconds, size = get(k, sides[k]["pages"][name])
+            samples[k][name].append(seconds)
+            sizes[k][name] = size
+    results = []
+    for k, side in enumerate(sides):
+        counts = {}
+        for path, _status, queries in side["server"].query_counts():
+            counts.setdefault(path, []).append(queries)
+        out = {}
+        for name in names:
+            path = side["pages"][name]
+            out[name] = {
+                "path": path,
+                "median_s": statistics.median(samples[k][name]),
+                "runs_s": [round(s, 4) for s in samples[k][name]],
+                "bytes": sizes[k][name],
+                "queries": statistics.median_low(counts[path][-runs:])
+                if counts.get(path)
+                else None,
+            }
+            log(f"  {side['server'].url}{path}: {out[name]['median_s'] * 1000:.1f} ms")
+        results.append(out)
+    return results

@@ -6,7 +6,9 @@ realistic data at a chosen scale, measures the hot paths (ticket creation next t
 res.partner, list/kanban/grouped reads as an agent, the KPI report, the SLA
 escalation cron, the monthly invoicing run, portal pages over HTTP next to Odoo's
 /my), prints a table and writes it as JSON. Exit code 0 even when a target is
-missed (it is a measurement); non-zero on errors.
+missed (it is a measurement); non-zero on errors. With --peer, the OCA peer
+(helpdesk_mgmt and its SLA and timesheet addons, bench/peer.py) is measured side
+by side on its own database, in turns with ours.
 
     .venv/bin/python bench/run.py --scale 0.01 --runs 3
 """
@@ -27,10 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import datagen, dbsetup, httpbench, measure
+from bench import datagen, dbsetup, httpbench, measure, peer
 
 T0 = time.perf_counter()
-GROUPS = ("create", "reads", "kpi", "sla", "invoicing", "portal")
+GROUPS = ("create", "reads", "kpi", "sla", "invoicing", "portal", "kb")
 
 
 def log(msg):
@@ -99,7 +101,25 @@ def parse_args(argv=None):
         help=f"measure only these groups, comma-separated (default: all of "
         f"{','.join(GROUPS)})",
     )
+    parser.add_argument(
+        "--peer",
+        action="store_true",
+        help="measure the OCA peer (helpdesk_mgmt, helpdesk_mgmt_sla, "
+        "helpdesk_mgmt_timesheet) side by side, on its own database with data "
+        "at the same scale (README: Benchmark)",
+    )
+    parser.add_argument(
+        "--peer-db",
+        help="the peer's database (default: the --db name + _peer)",
+    )
+    parser.add_argument(
+        "--peer-port",
+        type=int,
+        help="HTTP port of the peer's Odoo server (default: --port + 1)",
+    )
     args = parser.parse_args(argv)
+    args.peer_db = args.peer_db or f"{args.db}_peer"
+    args.peer_port = args.peer_port or args.port + 1
     args.only = [g.strip() for g in args.only.split(",") if g.strip()]
     if unknown := set(args.only) - set(GROUPS):
         parser.error(f"--only: unknown {', '.join(sorted(unknown))}")
@@ -165,6 +185,30 @@ def row(metric, value, unit, target=None, ok=None, queries=None, note=""):
     }
 
 
+def with_peer(r, peer_value, target=None, peer_queries=None):
+    """Row r with the OCA peer's value and the ratio ours/peer (of the rates
+    for a rate, of the times for a time), checked against `target`: ">= 1.0" (our
+    rate at least the peer's), "<= 1.0" (our time at most the peer's) or
+    "< 1.0" (keep our lead)."""
+    ratio = r["value"] / peer_value if r["value"] and peer_value else None
+    ok = None
+    if target and ratio is not None:
+        limit = float(target.split()[-1])
+        ok = {
+            ">=": ratio >= limit,
+            "<=": ratio <= limit,
+            "<": ratio < limit,
+        }[target.split()[0]]
+    r.update(
+        peer=peer_value,
+        peer_queries=peer_queries,
+        ratio=ratio,
+        peer_target=f"{target} x" if target else None,
+        peer_pass=ok,
+    )
+    return r
+
+
 def fmt_value(value):
     if value is None:
         return "n/a"
@@ -181,24 +225,37 @@ def fmt_value(value):
 
 def print_table(rows):
     headers = ["metric", "value", "unit", "target", "result", "queries", "note"]
+    peer = any("peer" in r for r in rows)
+    if peer:
+        headers[6:6] = ["peer", "peer q.", "ours/peer", "vs peer", "met"]
     lines = []
     for r in rows:
         result = {True: "PASS", False: "FAIL", None: ""}[r["pass"]]
-        lines.append(
-            [
-                r["metric"],
-                fmt_value(r["value"]),
-                r["unit"],
-                r["target"] or "",
-                result,
-                fmt_value(r["queries"]) if r["queries"] is not None else "",
-                r["note"],
+        line = [
+            r["metric"],
+            fmt_value(r["value"]),
+            r["unit"],
+            r["target"] or "",
+            result,
+            fmt_value(r["queries"]) if r["queries"] is not None else "",
+            r["note"],
+        ]
+        if peer:
+            met = {True: "met", False: "missed", None: ""}[r.get("peer_pass")]
+            line[6:6] = [
+                fmt_value(r["peer"]) if r.get("peer") is not None else "",
+                fmt_value(r["peer_queries"])
+                if r.get("peer_queries") is not None
+                else "",
+                f"{r['ratio']:.2f}" if r.get("ratio") is not None else "",
+                r.get("peer_target") or "",
+                met,
             ]
-        )
+        lines.append(line)
     widths = [
         max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)
     ]
-    right = {1, 5}
+    right = {1, 5, 6, 7, 8} if peer else {1, 5}
 
     def fmt(cells):
         return "  ".join(
@@ -217,6 +274,9 @@ def bootstrap_odoo(conf, db):
     import odoo
     from odoo.tools import config
 
+    # loading a registry pops this option, which parsing the configuration
+    # again (the OCA peer's database, bench/peer.py) expects
+    config.options.setdefault("load_language", None)
     config.parse_config(
         ["-c", str(conf), "-d", db, "--log-level=warn"], setup_logging=True
     )
@@ -250,6 +310,92 @@ def stored_generation(registry):
         )
         row_ = cr.fetchone()
     return ast.literal_eval(row_[0]) if row_ else None
+
+
+def prepare_peer(args, conf, py, var, results):
+    """The OCA peer's database (bench/peer.py) and its Side; results["peer"]
+    gets its data. Returns (side, its portal login and ticket id, conf)."""
+    registry, generation, peer_conf, steps = peer.prepare(
+        args, conf, py, var, log, bootstrap_odoo, release_db
+    )
+    results["steps_s"].update(steps)
+    agent_id, portal_login, ticket_id, counts = peer.context_info(registry, generation)
+    results["peer"] = {
+        "db": args.peer_db,
+        "addons": peer.ADDONS,
+        "sizes": generation["sizes"],
+        "generated_at": generation["generated_at"],
+        "generation": generation.get("stats"),
+        "counts": counts,
+    }
+    log(f"peer data: {counts}")
+    side = peer.make_side(
+        measure.Side, measure.Runner(registry, args.runs, log), agent_id
+    )
+    return side, (portal_login, ticket_id, peer_conf)
+
+
+def measure_invoicing(runner, peer_side):
+    """Our invoicing run; with --peer, OCA contract alone on the peer's
+    database, with as many contracts and invoice lines (under
+    "contract_alone")."""
+    inv = measure.measure_invoicing(runner) or {}
+    if peer_side and inv.get("invoices"):
+        log("  OCA contract alone, same contracts and lines (peer database)")
+        inv["contract_alone"] = peer.measure_contract_alone(
+            peer_side.runner,
+            inv["contracts"],
+            inv.get("invoice_lines") or inv["invoices"],
+        )
+    return inv
+
+
+def measure_portal(args, py, conf, var, portal_login, ticket_id, peer_http):
+    """Our portal pages over HTTP; with --peer, the peer's in turns (under
+    "peer")."""
+    with httpbench.OdooServer(
+        py, conf, args.db, args.port, var / "http-server.log"
+    ) as server:
+        pages = {
+            "my_tickets": "/my/tickets",
+            "ticket_page": f"/my/tickets/{ticket_id}",
+            "my_home": "/my",
+        }
+        if not peer_http:
+            return httpbench.measure_portal(
+                server, args.db, portal_login, "bench", pages, max(10, args.runs), log
+            )
+        ours, peer_pages = measure_portal_peer(
+            args, py, var, server, portal_login, pages, peer_http
+        )
+        return dict(ours, peer=peer_pages)
+
+
+def measure_portal_peer(args, py, var, server, portal_login, pages, peer_http):
+    """Our portal pages and the peer's (its own server on --peer-port), in
+    turns. Returns (ours, peer's)."""
+    log(f"  the peer's portal pages (port {args.peer_port})")
+    peer_login, peer_ticket_id, peer_conf = peer_http
+    with httpbench.OdooServer(
+        py, peer_conf, args.peer_db, args.peer_port, var / "peer-http-server.log"
+    ) as peer_server:
+        sides = [
+            {
+                "server": server,
+                "db": args.db,
+                "login": portal_login,
+                "password": "bench",
+                "pages": pages,
+            },
+            {
+                "server": peer_server,
+                "db": args.peer_db,
+                "login": peer_login,
+                "password": "bench",
+                "pages": dict(pages, ticket_page=f"/my/ticket/{peer_ticket_id}"),
+            },
+        ]
+        return httpbench.measure_portals(sides, max(10, args.runs), log)
 
 
 def main(argv=None):
@@ -360,16 +506,22 @@ def main(argv=None):
         results["counts"] = counts
         agent_id, manager_id = agent.id, manager.id
         portal_login, ticket_id = portal.login, ticket.id
+        portal_id = portal.id
     log(f"data: {counts}")
+    peer_side = peer_http = None
+    if args.peer:
+        peer_side, peer_http = prepare_peer(args, conf, py, var, results)
 
     t = time.perf_counter()
     m = {}
     if "create" in args.only:
         log("measuring ticket and partner creation")
-        m["create"] = measure.measure_create(runner, agent_id, 200, 1000)
+        m["create"] = measure.measure_create(
+            runner, agent_id, 200, 1000, peer=peer_side
+        )
     if "reads" in args.only:
         log("measuring list, kanban and grouped reads (agent)")
-        m["reads"] = measure.measure_reads(runner, agent_id)
+        m["reads"] = measure.measure_reads(runner, agent_id, peer=peer_side)
     if "kpi" in args.only:
         log("measuring the KPI report")
         m["kpi"] = measure.measure_kpi(runner, manager_id)
@@ -378,25 +530,13 @@ def main(argv=None):
         m["sla"] = measure.measure_sla(runner, sizes["backlog_hours"])
     if "invoicing" in args.only:
         log("measuring the invoicing run")
-        m["invoicing"] = measure.measure_invoicing(runner) or {}
+        m["invoicing"] = measure_invoicing(runner, peer_side)
     if "portal" in args.only:
         log(f"measuring portal pages over HTTP (port {args.port})")
-        with httpbench.OdooServer(
-            py, conf, args.db, args.port, var / "http-server.log"
-        ) as server:
-            m["portal"] = httpbench.measure_portal(
-                server,
-                args.db,
-                portal_login,
-                "bench",
-                {
-                    "my_tickets": "/my/tickets",
-                    "ticket_page": f"/my/tickets/{ticket_id}",
-                    "my_home": "/my",
-                },
-                max(10, args.runs),
-                log,
-            )
+        m["portal"] = measure_portal(
+            args, py, conf, var, portal_login, ticket_id, peer_http
+        )
+    m.update(measure_kb(args, runner, portal_id))
     results["steps_s"]["measurements"] = round(time.perf_counter() - t, 1)
     results["raw"] = m
     rows = build_rows(results.get("generation"), m, counts)
@@ -409,12 +549,33 @@ def main(argv=None):
         f"({counts['helpdesk.ticket']:,} tickets), {args.runs} runs, median; "
         "targets are set for scale 1 on a 2-core machine"
     )
+    if results.get("peer"):
+        print_peer(results["peer"])
     print_table(rows)
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str))
     print(f"\nJSON: {out}   wall time {results['steps_s']['total']:.0f} s")
     return 0
+
+
+def print_peer(info):
+    counts, gen = info["counts"], info.get("generation") or {}
+    secs = gen.get("timings_s", {})
+    line = (
+        f"OCA peer ({', '.join(info['addons'])}) on {info['db']}: "
+        f"{counts['helpdesk.ticket']:,} tickets ({counts['open']:,} open), "
+        f"{counts['helpdesk.ticket.sla']:,} SLA lines, "
+        f"{counts['account.analytic.line']:,} timesheets"
+    )
+    if secs.get("tickets"):
+        per_k = secs["tickets"] / counts["helpdesk.ticket"] * 1000
+        line += f"; its tickets generated in {per_k:.1f} s per 1,000"
+    print(line)
+    print(
+        "ours/peer: our rate / its rate for creation (target >= 1.0), our time / "
+        "its time for reads and pages (target <= 1.0, < 1.0 to keep a lead)"
+    )
 
 
 def rows_generation(gen, counts):
@@ -443,6 +604,13 @@ def rows_create(create):
                     note="agent; queries per record",
                 )
             )
+            if model == "ticket" and (peer := create.get(f"peer_ticket_{key}")):
+                with_peer(
+                    rows[-1],
+                    peer["per_s"],
+                    target=">= 1.0",
+                    peer_queries=round(peer["queries_per_record"], 1),
+                )
         ratio = t["per_s"] / p["per_s"] * 100
         rows.append(
             row(f"ticket / partner rate, {label}", ratio, "%", ">= 50 %", ratio >= 50)
@@ -468,6 +636,7 @@ def rows_reads(reads):
         "kanban": ("ticket kanban (default filter, by stage)", False),
         "group_stage": ("ticket list grouped by stage", False),
         "group_agent": ("ticket list grouped by agent", False),
+        "open_count": ("open tickets count", False),
     }
     units = {
         "list_default": "records match",
@@ -475,10 +644,14 @@ def rows_reads(reads):
         "kanban": "cards",
         "group_stage": "groups",
         "group_agent": "groups",
+        "open_count": "open tickets",
     }
     rows = []
+    peer = reads.get("peer", {})
     for key, (label, targeted) in labels.items():
-        r = reads[key]
+        r = reads.get(key)
+        if r is None:
+            continue
         ms = r["median_s"] * 1000
         rows.append(
             row(
@@ -491,6 +664,16 @@ def rows_reads(reads):
                 f"agent; {r['result']:,} {units[key]}",
             )
         )
+        if key in peer:
+            p = peer[key]
+            rows[-1]["note"] += f" (peer {p['result']:,})"
+            # the kanban keeps its lead; the others catch up with the peer
+            with_peer(
+                rows[-1],
+                p["median_s"] * 1000,
+                target="< 1.0" if key == "kanban" else "<= 1.0",
+                peer_queries=p["queries"],
+            )
     return rows
 
 
@@ -543,6 +726,23 @@ def rows_invoicing(inv):
             f"{inv['contracts']:,} contracts due, {inv['invoices']:,} invoices",
         )
     ]
+    if alone := inv.get("contract_alone"):
+        ours_ms = inv["median_s"] / max(1, inv["invoices"]) * 1000
+        rows.append(
+            with_peer(
+                row(
+                    "invoicing, per invoice (peer: OCA contract alone)",
+                    ours_ms,
+                    "ms/invoice",
+                    note=f"{inv.get('invoice_lines', 0):,} lines in "
+                    f"{inv['invoices']:,} invoices (peer: {alone['invoice_lines']:,} "
+                    f"in {alone['invoices']:,})",
+                ),
+                alone["median_s"] / max(1, alone["invoices"]) * 1000,
+                target="<= 1.1",
+                peer_queries=alone["queries"],
+            )
+        )
     if inv.get("plain_invoice_ms"):
         per_invoice = inv["median_s"] / max(1, inv["invoices"]) * 1000
         rows.append(
@@ -574,6 +774,15 @@ def rows_portal(portal, counts):
                 note=f"{p['path']}, {p['bytes']:,} bytes",
             )
         )
+        if peer := portal.get("peer", {}).get(key):
+            rows[-1]["note"] += f" (peer {peer['path']}, {peer['bytes']:,} bytes)"
+            with_peer(
+                rows[-1],
+                peer["median_s"] * 1000,
+                # the portal list keeps its lead
+                target="< 1.0" if key == "my_tickets" else None,
+                peer_queries=peer["queries"],
+            )
     ratio = portal["my_tickets"]["median_s"] / portal["my_home"]["median_s"]
     rows.append(
         row(
@@ -585,6 +794,33 @@ def rows_portal(portal, counts):
             note=f"portal user with {counts['portal_user_tickets']:,} tickets",
         )
     )
+    return rows
+
+
+def measure_kb(args, runner, portal_id):
+    """{"kb": the knowledge-base search measures} when asked, else {}."""
+    if "kb" not in args.only:
+        return {}
+    log("measuring the knowledge-base search (portal user)")
+    return {"kb": measure.measure_kb_search(runner, portal_id)}
+
+
+def rows_kb(kb):
+    if not kb["articles"]:
+        return [row("knowledge-base search", None, "ms", note="no articles")]
+    rows = []
+    for key, value in kb.items():
+        if isinstance(value, dict):
+            label = "KB " + ("search" if key.startswith("search") else "suggest")
+            rows.append(
+                row(
+                    f"{label} {value['query']!r}",
+                    value["median_s"] * 1000,
+                    "ms",
+                    queries=value["queries"],
+                    note=f"{value['result']} found of {kb['articles']:,}",
+                )
+            )
     return rows
 
 
@@ -620,6 +856,8 @@ def build_rows(gen, m, counts):
         rows += rows_invoicing(m["invoicing"])
     if "portal" in m:
         rows += rows_portal(m["portal"], counts)
+    if "kb" in m:
+        rows += rows_kb(m["kb"])
     return rows
 
 
