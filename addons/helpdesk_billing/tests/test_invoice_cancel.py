@@ -39,7 +39,9 @@ class TestInvoiceCancel(HelpdeskBillingCommon):
 
     def _cron(self, day=FEB_1):
         with freeze_time(day):
-            self.Contract.cron_recurring_create_invoice()
+            self.Contract.with_context(
+                queue_job__no_delay=True
+            ).cron_recurring_create_invoice()
         return self.env["account.move"].search(
             [
                 ("helpdesk_contract_id", "=", self.contract.id),

@@ -28,7 +28,9 @@ class TestInvoicing(HelpdeskBillingCommon):
 
     def _cron(self, day=date(2025, 2, 1)):
         with freeze_time(day):
-            self.Contract.cron_recurring_create_invoice()
+            self.Contract.with_context(
+                queue_job__no_delay=True
+            ).cron_recurring_create_invoice()
         return self.env["account.move"].search(
             [("helpdesk_contract_id", "=", self.contract.id)], order="id"
         )
@@ -177,7 +179,9 @@ class TestInvoicing(HelpdeskBillingCommon):
         self.assertEqual(self._invoice_lines(usage).helpdesk_work_id, work)
         # February's pre-paid fee bills January's usage: it joins that draft
         with freeze_time(date(2025, 2, 1)):
-            self.Contract.cron_recurring_create_invoice()
+            self.Contract.with_context(
+                queue_job__no_delay=True
+            ).cron_recurring_create_invoice()
         invoices = Move.search([("helpdesk_contract_id", "=", contract.id)])
         self.assertEqual(invoices, usage)
         self.assertEqual(

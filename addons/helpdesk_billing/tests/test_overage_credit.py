@@ -32,7 +32,9 @@ class TestOverageAndSlaCredit(HelpdeskBillingCommon):
 
     def _cron(self, day=date(2025, 2, 1)):
         with freeze_time(day):
-            self.Contract.cron_recurring_create_invoice()
+            self.Contract.with_context(
+                queue_job__no_delay=True
+            ).cron_recurring_create_invoice()
         return self.env["account.move"].search(
             [("helpdesk_contract_id", "=", self.contract.id)], order="id"
         )
