@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
@@ -51,6 +53,40 @@ class AccountMove(models.Model):
                     for line in move.sudo().invoice_line_ids
                 )
             )
+
+    def _creation_message(self):
+        # one message at the creation of a contract's invoice, not two: the
+        # contract and the service period join account's "Invoice Created"
+        # (OCA contract's origin message is not posted then, see
+        # contract.contract._add_contract_origin)
+        message = super()._creation_message()
+        if not self.is_invoice(include_receipts=True):
+            return message
+        contract = self._helpdesk_get_origin_contract()
+        if not contract:
+            return message
+        body = Markup("{created} {by} {link}.").format(
+            created=message,
+            by=self.env._("by contract"),
+            link=contract._get_html_link(title=contract.display_name),
+        )
+        if self.helpdesk_period_start and self.helpdesk_period_end:
+            body += Markup(" ") + self.env._(
+                "Service period %(start)s - %(end)s.",
+                start=format_date(self.env, self.helpdesk_period_start),
+                end=format_date(self.env, self.helpdesk_period_end),
+            )
+        return body
+
+    def _helpdesk_get_origin_contract(self):
+        """The contract that made the invoice: the one whose period it bills,
+        else that of its contract lines (sudo record, empty if none)."""
+        self.ensure_one()
+        move = self.sudo()
+        return (
+            move.helpdesk_contract_id
+            or move.invoice_line_ids.contract_line_id.contract_id[:1]
+        )
 
     def _helpdesk_get_tickets(self):
         """Tickets billed on the invoice: its work lines', those of the hours

@@ -271,6 +271,18 @@ class ContractContract(models.Model):
             date_ref=date_ref
         )
 
+    @api.model
+    def _add_contract_origin(self, invoices):
+        # the creation message of each invoice names its contract already
+        # (account.move._creation_message): OCA contract's second message is
+        # posted only when the creation message was not logged
+        context = self.env.context
+        if not (context.get("mail_create_nolog") or context.get("tracking_disable")):
+            return
+        for move in invoices:
+            if move._helpdesk_get_origin_contract() in self:
+                move.message_post(body=move._creation_message())
+
     def _helpdesk_get_period(self, date_ref):
         """(start, end) of the helpdesk work an invoice of the contract dated
         `date_ref` bills: the period given in the context (wizard), else the
@@ -282,8 +294,10 @@ class ContractContract(models.Model):
             return self.env.context["helpdesk_period"]
         if self.contract_type != "sale":
             return None
-        lines = self._get_lines_to_invoice(date_ref).filtered(
-            lambda line: not line.display_type
+        # the product lines _get_lines_to_invoice would give, without its
+        # sorting query (contract_line_ids come in the lines' order already)
+        lines = self.contract_line_ids.filtered(
+            lambda line: not line.display_type and line._can_be_invoiced(date_ref)
         )
         starts = [d for d in lines.mapped("next_period_date_start") if d]
         ends = [d for d in lines.mapped("next_period_date_end") if d]
@@ -534,13 +548,16 @@ class ContractContract(models.Model):
         Line = self.env["account.analytic.line"].sudo()
         result = {}
         for (start, end), period_contracts in by_period.items():
-            lines = Line.search(
+            lines = Line.search_fetch(
                 [
                     ("helpdesk_ticket_id.contract_id", "in", period_contracts.ids),
                     ("date", ">=", start),
                     ("date", "<=", end),
-                ]
+                ],
+                ["unit_amount", "helpdesk_ticket_id", "helpdesk_invoice_line_id"],
             )
+            # the tickets' contract only, not their wide rows
+            lines.helpdesk_ticket_id.fetch(["contract_id"])
             by_contract = lines.grouped(
                 lambda line: line.helpdesk_ticket_id.contract_id
             )
@@ -646,6 +663,8 @@ class ContractContract(models.Model):
                 ],
                 order="deadline, id",
             )
+            # what the grouping and the credit line read of the tickets only
+            targets.ticket_id.fetch(["contract_id", "ticket_ref"])
             for contract, contract_targets in targets.grouped(
                 lambda t: t.ticket_id.contract_id
             ).items():
@@ -680,11 +699,13 @@ class ContractContract(models.Model):
             lambda line: line.helpdesk_kind == "sla_credit"
         )[:1]
         all_targets = existing.helpdesk_sla_line_ids | targets
+        # the targets' labels (Target._target_label), translated once
+        labels = dict(targets._fields["target"]._description_selection(self.env))
         name = self.env._(
             "SLA compensation, %(count)s failed targets: %(targets)s",
             count=len(all_targets),
             targets=", ".join(
-                f"{t.ticket_id.ticket_ref} {t._target_label()}" for t in all_targets
+                f"{t.ticket_id.ticket_ref} {labels[t.target]}" for t in all_targets
             ),
         )
         if existing:

@@ -519,6 +519,8 @@ class HelpdeskTicketWork(models.Model):
         account would do it once per line."""
         commands = []
         distributions = {}
+        # the tickets' reference only, not their wide rows
+        self.ticket_id.fetch(["ticket_ref"])
         for sequence, work in enumerate(self, start=2000):
             price = work.price_unit
             company = work.company_id

@@ -1,4 +1,5 @@
 from odoo.tests import tagged
+from odoo.tools import format_date
 
 from .common import JAN_END, JAN_START, HelpdeskBillingCommon
 
@@ -92,6 +93,31 @@ class TestInvoicingPerformance(HelpdeskBillingCommon):
         self.assertEqual(len(moves.invoice_line_ids.filtered("helpdesk_work_id")), 100)
         # about 126 queries for one contract and its ~18 lines of each kind
         self.assertEqual(large, small, "twice the lines, same queries")
-        self.assertLessEqual(small, 160)
-        # each further contract costs a bounded number of queries (~18)
-        self.assertLessEqual(many - small, 4 * 30)
+        self.assertLessEqual(small, 135)
+        # each further contract costs a bounded number of queries (~16)
+        self.assertLessEqual(many - small, 4 * 20)
+
+    def test_one_creation_message_per_contract_invoice(self):
+        # account's "Invoice Created" names the contract and the service
+        # period: OCA contract's second "created by contract" message is not
+        # posted (one message_post per invoice instead of two)
+        contract = self._batch(1, 2)
+        moves = contract._recurring_create_invoice()
+        self.assertEqual(len(moves), 1)
+        self.assertEqual(moves.helpdesk_contract_id, contract)
+        created = moves.message_ids.filtered(lambda m: "Invoice Created" in m.body)
+        self.assertEqual(len(created), 1)
+        self.assertIn(contract.name, created.body)
+        self.assertIn(format_date(self.env, JAN_START), created.body)
+        self.assertIn(format_date(self.env, JAN_END), created.body)
+
+    def test_creation_message_without_creation_log(self):
+        # when the invoice is created without its creation message, the
+        # contract still tells where the invoice comes from, once
+        contract = self._batch(1, 2)
+        moves = contract.with_context(
+            mail_create_nolog=True
+        )._recurring_create_invoice()
+        created = moves.message_ids.filtered(lambda m: "Invoice Created" in m.body)
+        self.assertEqual(len(created), 1)
+        self.assertIn(contract.name, created.body)
