@@ -29,7 +29,6 @@ class HelpdeskTicket(models.Model):
         "No contract",
         compute="_compute_is_without_contract",
         store=True,
-        index=True,
         groups="base.group_user",
         help="The client has no running contract covering this ticket: its work is "
         "billed at the standard price list.",

@@ -341,19 +341,29 @@ class HelpdeskTeam(models.Model):
         """Return {ticket: user} for the given unassigned tickets of this team,
         following the team's assignment method. Batch-friendly: one load query
         per team, updated in memory as tickets are handed out."""
+        users = self._assign_users_by_type([ticket.type_id for ticket in tickets])
+        return dict(zip(tickets, users, strict=False))
+
+    def _assign_users_by_type(self, types):
+        """The agents of this team for new tickets of the given types (a list of
+        helpdesk.ticket.type records, empty ones allowed), in that order,
+        following the team's assignment method; an empty list when the team
+        assigns by hand or has no active member. Used before the tickets exist
+        (see helpdesk.ticket.create), so that they are inserted with their
+        agent."""
         self.ensure_one()
         members = self.member_ids.filtered(lambda u: u.active).sorted("id")
-        if self.assign_method == "manual" or not members:
-            return {}
-        result = {}
+        if self.assign_method == "manual" or not members or not types:
+            return []
+        result = []
         if self.assign_method == "round_robin":
             ids = members.ids
             last = self.last_assigned_user_id.id
             index = ids.index(last) + 1 if last in ids else 0
-            for ticket in tickets:
-                result[ticket] = members[index % len(ids)]
+            for _ticket_type in types:
+                result.append(members[index % len(ids)])
                 index += 1
-            self.sudo().last_assigned_user_id = result[tickets[-1]]
+            self.sudo().last_assigned_user_id = result[-1]
             return result
         load = self._get_open_ticket_load(members)
         skills = {}
@@ -362,18 +372,18 @@ class HelpdeskTeam(models.Model):
                 skills[(agent_skill.user_id.id, agent_skill.skill_id.id)] = int(
                     agent_skill.level
                 )
-        for ticket in tickets:
+        for ticket_type in types:
             candidates = members
-            skill = ticket.type_id.skill_id
+            skill = ticket_type.skill_id
             if self.assign_method == "skill" and skill:
-                level = int(ticket.type_id.skill_level or 1)
+                level = int(ticket_type.skill_level or 1)
                 skilled = members.filtered(
                     lambda u, s=skill, lv=level: skills.get((u.id, s.id), 0) >= lv
                 )
                 candidates = skilled or members
             user = min(candidates, key=lambda u: (load[u.id], u.id))
             load[user.id] += 1
-            result[ticket] = user
+            result.append(user)
         return result
 
     # ------------------------------------------------------------ actions
@@ -432,6 +442,7 @@ class HelpdeskTeam(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         teams = super().create(vals_list)
+        teams._clear_visible_teams()
         teams._subscribe_members()
         teams._ensure_project()
         return teams
@@ -442,6 +453,8 @@ class HelpdeskTeam(models.Model):
         if vals.get("name"):
             old_names = {team.project_id.sudo(): team.name for team in self}
         res = super().write(vals)
+        if "member_ids" in vals or "visibility" in vals:
+            self._clear_visible_teams()
         if "member_ids" in vals or "user_id" in vals:
             self._subscribe_members()
         renamed = self.env["project.project"].sudo()
@@ -451,6 +464,12 @@ class HelpdeskTeam(models.Model):
         if renamed:
             renamed.write({"name": vals["name"]})
         return res
+
+    def _clear_visible_teams(self):
+        """The agents' record rules hold the teams each agent sees (see
+        res.users.helpdesk_visible_team_ids): have them computed again."""
+        self.env["res.users"].invalidate_model(["helpdesk_visible_team_ids"])
+        self.env.registry.clear_cache()
 
     # ------------------------------------------------------------ timesheets
     def _prepare_project_vals(self):

@@ -1,5 +1,6 @@
 import itertools
 import json
+import logging
 import uuid
 from datetime import timedelta
 
@@ -7,9 +8,12 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
+from odoo.modules.db import FunctionStatus
 from odoo.tools import SQL, is_html_empty
 
 from .sla_clock import TARGET_DATE_FIELD, SlaClock
+
+_logger = logging.getLogger(__name__)
 
 # keys of the notifications queued while tickets are created
 _NOTIFY_TOKENS = itertools.count(1)
@@ -53,6 +57,7 @@ class HelpdeskTicket(models.Model):
         "mail.activity.mixin",
         "rating.mixin",
         "helpdesk.recorded.mixin",
+        "helpdesk.cron.job.mixin",
     ]
     _order = "priority_effective desc, id desc"
     _rec_names_search = ["ticket_ref", "name", "partner_id.name"]
@@ -82,8 +87,9 @@ class HelpdeskTicket(models.Model):
         "merged_into_id",
     )
 
+    # searched through the unique (ticket_ref, company_id) index
     ticket_ref = fields.Char(
-        "Number", readonly=True, copy=False, index=True, default=lambda self: "New"
+        "Number", readonly=True, copy=False, default=lambda self: "New"
     )
     name = fields.Char("Subject", required=True, tracking=True)
     date_received = fields.Datetime(
@@ -162,7 +168,8 @@ class HelpdeskTicket(models.Model):
         groups="base.group_user",
     )
     stage_kind = fields.Selection(related="stage_id.kind", store=True)
-    is_closed = fields.Boolean(related="stage_id.is_closing", store=True, index=True)
+    # open tickets are searched through the partial indexes made in init()
+    is_closed = fields.Boolean(related="stage_id.is_closing", store=True)
     priority = fields.Selection(PRIORITIES, default="1", required=True, tracking=True)
     is_vip = fields.Boolean(
         "VIP / executive",
@@ -180,15 +187,15 @@ class HelpdeskTicket(models.Model):
         compute="_compute_priority_effective",
         store=True,
         precompute=True,
-        index=True,
+        aggregator=False,
         groups="base.group_user",
     )
-    type_id = fields.Many2one("helpdesk.ticket.type", index=True)
+    type_id = fields.Many2one("helpdesk.ticket.type")
     tag_ids = fields.Many2many(
         "helpdesk.ticket.tag", string="Tags", groups="base.group_user"
     )
     channel = fields.Selection(
-        CHANNELS, required=True, default="internal", index=True, tracking=True
+        CHANNELS, required=True, default="internal", tracking=True
     )
     kanban_state = fields.Selection(
         [("normal", "In progress"), ("done", "Ready"), ("blocked", "Blocked")],
@@ -320,7 +327,6 @@ class HelpdeskTicket(models.Model):
         "SLA policy",
         compute="_compute_sla_id",
         store=True,
-        index=True,
         groups="base.group_user",
         help="The first policy, by sequence, that covers the ticket's team, type, "
         "effective priority and client.",
@@ -340,10 +346,9 @@ class HelpdeskTicket(models.Model):
         "SLA status",
         compute="_compute_sla_summary",
         store=True,
-        index=True,
     )
     sla_failed = fields.Boolean(
-        "SLA failed", compute="_compute_sla_summary", store=True, index=True
+        "SLA failed", compute="_compute_sla_summary", store=True
     )
     date_eta = fields.Datetime(
         "ETA",
@@ -423,7 +428,6 @@ class HelpdeskTicket(models.Model):
         compute="_compute_tariff_id",
         store=True,
         readonly=False,
-        index=True,
         domain=[("is_helpdesk_tariff", "=", True)],
         groups="base.group_user",
         help="The client's tariff (a client tag marked as tariff), for reports.",
@@ -439,7 +443,6 @@ class HelpdeskTicket(models.Model):
         "helpdesk.complaint.reason",
         "Complaint reason",
         tracking=True,
-        index=True,
         groups="base.group_user",
     )
     # client history
@@ -521,13 +524,16 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("team_id")
     def _compute_stage_id(self):
+        first_stages = {}  # per team: one look-up for a batch of new tickets
         for ticket in self:
             team = ticket.team_id
             if team:
                 if not ticket.stage_id or (
                     team.stage_ids and ticket.stage_id not in team.stage_ids
                 ):
-                    ticket.stage_id = team._get_first_stage()
+                    if team not in first_stages:
+                        first_stages[team] = team._get_first_stage()
+                    ticket.stage_id = first_stages[team]
             elif not ticket.stage_id:
                 ticket.stage_id = self.env["helpdesk.stage"].search(
                     [("team_ids", "=", False)], limit=1
@@ -868,22 +874,93 @@ class HelpdeskTicket(models.Model):
             self._table,
             ["priority_effective DESC", "id DESC"],
         )
-        # how many tickets the list counts (open ones, per company, team and
-        # agent: the agents' record rule), from the index alone
-        tools.create_index(
-            self.env.cr,
-            "helpdesk_ticket_open_scope_idx",
-            self._table,
-            ["is_closed", "company_id", "team_id", "user_id"],
-            where="active",
-        )
+        # the open tickets (the actions' default filter), in indexes of their
+        # own: the predicate is the SQL of [("active", "=", True), ("is_closed",
+        # "=", False)], so that PostgreSQL matches it
+        open_tickets = SQL("active AND (is_closed IS NULL OR NOT is_closed)")
+        # the list's first page, walked in its default order
+        if not tools.index_exists(self.env.cr, "helpdesk_ticket_open_order_idx"):
+            self.env.cr.execute(
+                SQL(
+                    "CREATE INDEX helpdesk_ticket_open_order_idx ON %s "
+                    "(priority_effective DESC, id DESC) WHERE %s",
+                    SQL.identifier(self._table),
+                    open_tickets,
+                )
+            )
+        # their count and the lists grouped by stage or agent (with the list's
+        # sums), from the index alone: company, team and agent are what the
+        # record rules filter on
+        if not tools.index_exists(self.env.cr, "helpdesk_ticket_open_idx"):
+            self.env.cr.execute(
+                SQL(
+                    "CREATE INDEX helpdesk_ticket_open_idx ON %s "
+                    "(company_id, team_id, user_id) "
+                    "INCLUDE (stage_id, contact_count, effective_hours) WHERE %s",
+                    SQL.identifier(self._table),
+                    open_tickets,
+                )
+            )
+        # the search by a part of the subject (Japanese subjects have no spaces
+        # between words): the trigram index index="trigram" would make, with
+        # Odoo's own name, that the ORM's ilike uses
+        if self.pool.has_trigram:
+            subject = '"name"'
+            if self.pool.has_unaccent == FunctionStatus.INDEXABLE:
+                subject = self.pool.unaccent(subject)
+            tools.create_index(
+                self.env.cr,
+                "helpdesk_ticket__name_index",
+                self._table,
+                [f"{subject} gin_trgm_ops"],
+                method="gin",
+            )
         return res
 
     # ------------------------------------------------------------ CRUD
+    @api.model
+    def _read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        # the lists grouped by agent, in the agents' order (by name): PostgreSQL
+        # would join every ticket to its agent's name and sort them all before
+        # summing up (past work_mem on disk); sum up by the column alone, then
+        # order the few groups
+        if (
+            tuple(groupby) != ("user_id",)
+            or having
+            or (order or "").replace(" ", "").lower() not in ("user_id", "user_idasc")
+        ):
+            return super()._read_group(
+                domain, groupby, aggregates, having, offset, limit, order
+            )
+        rows = super()._read_group(domain, groupby, aggregates)
+        by_user = {row[0].id: row for row in rows}
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("id", "in", [uid for uid in by_user if uid])])
+        )
+        # tickets without agent last, as PostgreSQL sorts NULL names
+        ordered = [by_user[uid] for uid in users.ids]
+        if False in by_user:
+            ordered.append(by_user[False])
+        end = offset + limit if limit else None
+        return ordered[offset:end]
+
     @api.model_create_multi
     def create(self, vals_list):
         corrected = self._check_recorded_create(vals_list)
         Sequence = self.env["ir.sequence"]
+        sequences = {}
         now = fields.Datetime.now()
         for vals in vals_list:
             received = (
@@ -897,23 +974,59 @@ class HelpdeskTicket(models.Model):
             # that shows the link (a write in a GET, waiting for any lock)
             vals.setdefault("access_token", str(uuid.uuid4()))
             if vals.get("ticket_ref", "New") == "New":
-                company_id = vals.get("company_id")
-                seq = Sequence.with_company(company_id) if company_id else Sequence
-                vals["ticket_ref"] = seq.next_by_code("helpdesk.ticket") or "New"
+                company_id = vals.get("company_id") or self.env.company.id
+                # the sequence is looked up once per company for the batch
+                if company_id not in sequences:
+                    sequences[company_id] = Sequence.with_company(company_id).search(
+                        [
+                            ("code", "=", "helpdesk.ticket"),
+                            ("company_id", "in", [company_id, False]),
+                        ],
+                        order="company_id",
+                        limit=1,
+                    )
+                seq = sequences[company_id]
+                vals["ticket_ref"] = (seq and seq.next_by_id()) or "New"
             if "channel" not in vals and self.env.context.get("helpdesk_channel"):
                 vals["channel"] = self.env.context["helpdesk_channel"]
+        # the agent is chosen now and inserted with the ticket: no UPDATE,
+        # tracking and follower pass after the insert
+        auto_assigned = self._assign_on_create(vals_list)
         # the notices of the new tickets (to the team's followers, to the
         # assigned agent, the client's acknowledgement) are queued for the
         # scheduled-messages cron, which renders and sends them right after the
-        # commit: see _notify_thread
+        # commit: see _notify_thread; their followers are added in one batch
+        # (see _message_auto_subscribe)
+        context = self.env.context
+        creator = (
+            not context.get("mail_create_nosubscribe")
+            and not context.get("tracking_disable")
+            and self.env.user.active
+            and self.env.user.partner_id
+        )
         token = self._notify_later_token()
-        tickets = super(
-            HelpdeskTicket, self.with_context(helpdesk_notify_later=token)
-        ).create(vals_list)
+        live = self.with_context(helpdesk_notify_later=token)
+        tickets = (
+            super(
+                HelpdeskTicket,
+                live.with_context(
+                    helpdesk_subscribe_later=token, mail_create_nosubscribe=True
+                ),
+            )
+            .create(vals_list)
+            .with_env(live.env)
+        )
+        tickets._subscribe_on_create(token, creator)
         now = fields.Datetime.now()
+        # the agent of an auto-assigned ticket comes with its 'assigned' row
         events = [
-            tickets._prepare_event_vals(ticket, "received", date=now)
-            for ticket in tickets
+            tickets._prepare_event_vals(
+                ticket,
+                "received",
+                date=now,
+                **({"agent_id": False} if index in auto_assigned else {}),
+            )
+            for index, ticket in enumerate(tickets)
         ]
         # a ticket created beyond 'New' (an agent logging a call he is handling)
         # is acknowledged at once
@@ -926,19 +1039,26 @@ class HelpdeskTicket(models.Model):
             closed = done.filtered(lambda t: t.stage_kind == "closed")
             if closed:
                 super(HelpdeskTicket, closed).write({"date_closed": now})
+            assigned_ids = {tickets[index].id for index in auto_assigned}
             events += [
-                tickets._prepare_event_vals(ticket, "acknowledged", date=now)
+                tickets._prepare_event_vals(
+                    ticket,
+                    "acknowledged",
+                    date=now,
+                    **({"agent_id": False} if ticket.id in assigned_ids else {}),
+                )
                 for ticket in handled
             ]
+        for index, team in auto_assigned.items():
+            ticket = tickets[index]
+            events.append(tickets._prepare_assigned_event_vals(ticket, team, now))
+        # tickets whose team came from elsewhere (a default, an override)
         events += tickets._auto_assign(now)
         self.env["helpdesk.ticket.event"].sudo().create(events)
         tickets._sla_sync(now)
-        for partner, partner_tickets in (
-            tickets.filtered("partner_id").grouped("partner_id").items()
-        ):
-            partner_tickets.message_subscribe(partner_ids=partner.ids)
         tickets._send_acknowledgement()
         self._send_queued_notifications(token)
+        self.env.cr.cache.pop(("helpdesk_batch_lookup", token), None)
         if corrected:
             # an administrator's figures: logged as corrections from nothing
             tickets._log_recorded_changes(
@@ -1035,6 +1155,51 @@ class HelpdeskTicket(models.Model):
         vals.update(kw)
         return vals
 
+    @api.model
+    def _assign_on_create(self, vals_list):
+        """Choose the agents of new tickets of teams that assign automatically,
+        in their values (before the insert), in batch per team. Returns
+        {index in vals_list: team} of the tickets it assigned."""
+        context = self.env.context
+        pending = {}
+        for index, vals in enumerate(vals_list):
+            if vals.get("user_id") or (
+                "user_id" not in vals and context.get("default_user_id")
+            ):
+                continue
+            team_id = vals.get("team_id", context.get("default_team_id"))
+            if team_id:
+                pending.setdefault(team_id, []).append(index)
+        Team = self.env["helpdesk.team"]
+        Type = self.env["helpdesk.ticket.type"]
+        assigned = {}
+        for team_id, indexes in pending.items():
+            team = Team.browse(team_id)
+            if team.assign_method in (False, "manual"):
+                continue
+            types = [
+                Type.browse(
+                    vals_list[index].get("type_id", context.get("default_type_id"))
+                )
+                for index in indexes
+            ]
+            users = team._assign_users_by_type(types)
+            for index, user in zip(indexes, users, strict=False):
+                vals_list[index]["user_id"] = user.id
+                assigned[index] = team
+        return assigned
+
+    def _prepare_assigned_event_vals(self, ticket, team, now):
+        return self._prepare_event_vals(
+            ticket,
+            "assigned",
+            date=now,
+            new_value=ticket.user_id.name,
+            note=self.env._(
+                "Assigned automatically (%(method)s)", method=team.assign_method
+            ),
+        )
+
     def _auto_assign(self, now):
         """Give an agent to the unassigned tickets of teams that assign
         automatically. Returns the timeline rows to create."""
@@ -1052,16 +1217,7 @@ class HelpdeskTicket(models.Model):
                 # plain super().write: the timeline rows are built here, in batch
                 super(HelpdeskTicket, user_tickets).write({"user_id": user.id})
                 events += [
-                    self._prepare_event_vals(
-                        t,
-                        "assigned",
-                        date=now,
-                        new_value=user.name,
-                        note=self.env._(
-                            "Assigned automatically (%(method)s)",
-                            method=team.assign_method,
-                        ),
-                    )
+                    self._prepare_assigned_event_vals(t, team, now)
                     for t in user_tickets
                 ]
         return events
@@ -1174,7 +1330,9 @@ class HelpdeskTicket(models.Model):
             return True
         now = now or fields.Datetime.now()
         Line = self.env["helpdesk.ticket.sla"].sudo()
-        self.flush_recordset()
+        # no flush of the tickets: the searches below flush what they read, the
+        # rest is read from memory (stored computes stay pending until the
+        # request's flush, all tickets at once)
         existing = {
             (line.ticket_id.id, line.target): line for line in self.sudo().sla_line_ids
         }
@@ -1351,14 +1509,19 @@ class HelpdeskTicket(models.Model):
         return jobs
 
     @api.model
-    def _followup_fetch(self, team, job, now, limit):
-        """Up to `limit` tickets due for `job`, locked for this transaction;
-        tickets another transaction holds are left for the next run."""
-        if limit <= 0:
+    def _followup_fetch(self, team, job, now, limit, ids=None):
+        """Up to `limit` tickets due for `job` (among `ids` if given), locked for
+        this transaction; tickets another transaction holds are left for the
+        next run."""
+        if limit <= 0 or ids is not None and not ids:
             return self.browse()
         query = self._get_followup_query(team, job, now)
         if query.is_empty():
             return self.browse()
+        if ids is not None:
+            query.add_where(
+                SQL("%s IN %s", SQL.identifier(self._table, "id"), tuple(ids))
+            )
         query.limit = limit
         self._flush_followup()
         rows = self.env.execute_query(
@@ -1394,7 +1557,13 @@ class HelpdeskTicket(models.Model):
         clients of tickets waiting for their answer, close tickets resolved long
         enough. Each ticket is marked in the same transaction (reminder date,
         closed stage), so a rerun does nothing until the ticket moves again.
-        Returns how many tickets it handled."""
+        Returns how many tickets it handled or handed to jobs.
+
+        More tickets due than a job takes (_cron_job_chunk_size) are shared out
+        as queue jobs (_job_followup), per team and follow-up; tickets already
+        in a job not done yet are left to it. Fewer are handled here at once: a
+        job would only add its latency. If that fails, they are handed to jobs
+        too, which set the failing ticket apart."""
         now = fields.Datetime.now()
         teams = self.env["helpdesk.team"].search(
             [
@@ -1405,39 +1574,113 @@ class HelpdeskTicket(models.Model):
                 ("autoclose_days", ">", 0),
             ]
         )
-        handlers = {
+        busy = self._cron_job_busy_ids("_job_followup")
+        due = []
+        for team in teams:
+            Ticket = self.with_company(team.company_id)
+            for job in Ticket._get_followup_jobs(team):
+                ids = [
+                    ticket_id
+                    for ticket_id in Ticket._followup_due_ids(team, job, now)
+                    if ticket_id not in busy
+                ]
+                if ids:
+                    due.append((team, Ticket, job, ids))
+        total = sum(len(ids) for _team, _ticket, _job, ids in due)
+        size = self._cron_job_chunk_size()
+        if size and total > size:
+            return self._enqueue_followup(due, size)
+        done = 0
+        try:
+            with self.env.cr.savepoint():
+                for team, Ticket, job, ids in due:
+                    tickets = Ticket._followup_fetch(
+                        team, job, now, batch_size - done, ids=ids
+                    )
+                    if tickets:
+                        getattr(tickets, self._get_followup_handler(job))(team, now)
+                        done += len(tickets)
+        except Exception:
+            if not size:
+                raise
+            _logger.warning(
+                "Follow-up failed: the tickets are handed to jobs", exc_info=True
+            )
+            return self._enqueue_followup(due, size)
+        remaining = max(0, total - done) if done else 0
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    @api.model
+    def _get_followup_handler(self, job):
+        """The method doing the follow-up `job` on tickets."""
+        return {
             "agent": "_followup_remind_agent",
             "client": "_followup_remind_client",
             "autoclose": "_followup_autoclose",
-        }
-        done = 0
-        team_jobs = []
-        for team in teams:
-            Ticket = self.with_company(team.company_id)
-            jobs = Ticket._get_followup_jobs(team)
-            team_jobs.append((team, Ticket, jobs))
-            for job in jobs:
-                tickets = Ticket._followup_fetch(team, job, now, batch_size - done)
-                if tickets:
-                    getattr(tickets, handlers[job])(team, now)
-                    done += len(tickets)
-        remaining = 0
-        if done:
-            remaining = sum(
-                Ticket._followup_count(team, job, now)
-                for team, Ticket, jobs in team_jobs
-                for job in jobs
+        }[job]
+
+    @api.model
+    def _followup_due_ids(self, team, job, now):
+        """Ids of the tickets due for `job` (ids only, no lock: a cheap query)."""
+        query = self._get_followup_query(team, job, now)
+        if query.is_empty():
+            return []
+        self._flush_followup()
+        return [row[0] for row in self.env.execute_query(query.select())]
+
+    @api.model
+    def _enqueue_followup(self, due, size):
+        """Jobs of up to `size` tickets for the (team, model, job, ids) of `due`;
+        returns how many tickets they take."""
+        total = 0
+        for team, Ticket, job, ids in due:
+            for chunk in tools.split_every(size, ids):
+                Ticket.browse(chunk)._cron_job_enqueue("_job_followup", team, job)
+            total += len(ids)
+        self.env["ir.cron"]._notify_progress(done=total, remaining=0)
+        _logger.info("Follow-up: %s tickets handed to jobs", total)
+        return total
+
+    def _job_followup(self, team, job):
+        """Queue job: the follow-up `job` of `team` on these tickets, those
+        still due when it runs (locked, SKIP LOCKED), in its own transaction."""
+
+        def work(records):
+            if not team.exists() or job not in records._get_followup_jobs(team):
+                return "turned off"
+            now = fields.Datetime.now()
+            tickets = records._followup_fetch(
+                team, job, now, len(records), ids=records.ids
             )
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        return done
+            if tickets:
+                getattr(tickets, records._get_followup_handler(job))(team, now)
+            return f"{len(tickets)} tickets"
+
+        return self._cron_job_isolate(work, "_job_followup", team, job)
+
+    def _cron_job_description(self, method, *args):
+        if method == "_job_followup":
+            team, job = args
+            return self.env._(
+                "Follow-up (%(job)s) of %(count)s tickets of %(team)s",
+                job=job,
+                count=len(self),
+                team=team.name,
+            )
+        return super()._cron_job_description(method, *args)
 
     def _followup_remind_agent(self, team, now):
         """A to-do for the assignee of each ticket, created at once."""
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
-        summary = self.env._(
-            "No update for %(hours)s hours", hours=team.followup_agent_hours
-        )
+        # in each assignee's language
+        summaries = {
+            lang: self.with_context(lang=lang).env._(
+                "No update for %(hours)s hours", hours=team.followup_agent_hours
+            )
+            for lang in {ticket.user_id.lang for ticket in self}
+        }
         today = fields.Date.context_today(self, now)
         self.env["mail.activity"].sudo().create(
             [
@@ -1446,7 +1689,7 @@ class HelpdeskTicket(models.Model):
                     "res_id": ticket.id,
                     "activity_type_id": todo.id,
                     "user_id": ticket.user_id.id,
-                    "summary": summary,
+                    "summary": summaries[ticket.user_id.lang],
                     "date_deadline": today,
                 }
                 for ticket in self
@@ -1490,6 +1733,177 @@ class HelpdeskTicket(models.Model):
         whose context has it as `helpdesk_notify_later`: they are queued (see
         _notify_thread) until _send_queued_notifications(key)."""
         return next(_NOTIFY_TOKENS)
+
+    def _message_auto_subscribe(self, updated_values, followers_existing_policy="skip"):
+        # while tickets are created, their followers are gathered and added in
+        # one batch (see _subscribe_on_create)
+        token = self.env.context.get("helpdesk_subscribe_later")
+        if not token or not self:
+            return super()._message_auto_subscribe(
+                updated_values, followers_existing_policy=followers_existing_policy
+            )
+        self.env.cr.cache.setdefault(("helpdesk_subscribe_later", token), []).append(
+            (self.ids, dict(updated_values))
+        )
+        return True
+
+    def _subscribe_on_create(self, token, creator=False):
+        """Add the followers of new tickets in one batch: their creator (the
+        `creator` partner, if any), those mail.thread's auto-subscription asks
+        for (the team's followers, the assigned agent, who gets the assignment
+        notice) and the client's contact. Mirrors mail.thread's create and
+        _message_auto_subscribe, with one query per step for all tickets."""
+        entries = self.env.cr.cache.pop(("helpdesk_subscribe_later", token), [])
+        if not self:
+            return
+        Subtype = self.env["mail.message.subtype"]
+        default, _internal, external = Subtype.default_subtypes(self._name)
+        auto_subtypes = Subtype._get_auto_subscription_subtypes(self._name)
+        relation = auto_subtypes[4]
+        parent_followers = self._get_parent_followers(entries, auto_subtypes)
+        wanted = {
+            ticket_id: {creator.id: set(default.ids)} if creator else {}
+            for ticket_id in self.ids
+        }
+        notify = {}
+        for ids, values in entries:
+            subtypes = {}
+            for res_model, fnames in relation.items():
+                for fname in fnames:
+                    if values.get(fname):
+                        subtypes.update(
+                            parent_followers.get((res_model, values[fname]), {})
+                        )
+            templates = {}
+            for pid, sids, template in self.browse(
+                ids
+            )._message_auto_subscribe_followers(values, auto_subtypes[1]):
+                subtypes.setdefault(
+                    pid, set(auto_subtypes[1] if sids is False else sids)
+                )
+                if template:
+                    lang = self.env["res.partner"].browse(pid).lang
+                    templates.setdefault((template, lang), []).append(pid)
+            for key, pids in templates.items():
+                notify.setdefault((*key, tuple(pids)), []).extend(ids)
+            for ticket_id in ids:
+                followers = wanted.setdefault(ticket_id, {})
+                for pid, sids in subtypes.items():
+                    followers[pid] = followers.get(pid, set()) | set(sids)
+        # the client's contact, with the subtypes of a customer if he is one
+        for ticket in self:
+            partner = ticket.partner_id.sudo()
+            if partner.active:
+                subtypes = external if partner.partner_share else default
+                wanted[ticket.id].setdefault(partner.id, set(subtypes.ids))
+        self._insert_wanted_followers(wanted)
+        # the assignment notices, as mail.thread sends them
+        for (template, lang, pids), ids in notify.items():
+            self.browse(ids).with_context(lang=lang)._message_auto_subscribe_notify(
+                list(pids), template
+            )
+
+    @api.model
+    def _get_parent_followers(self, entries, auto_subtypes):
+        """{(model, id): {partner id: subtype ids}}: what the followers of the
+        documents the new tickets link to (their team) pass on to them, as
+        mail.thread's _message_auto_subscribe computes it; one query per model."""
+        child_ids, _def_ids, int_ids, parent, relation = auto_subtypes
+        result = {}
+        for res_model, fnames in relation.items():
+            doc_ids = {
+                values[fname]
+                for _ids, values in entries
+                for fname in fnames
+                if values.get(fname)
+            }
+            if not doc_ids:
+                continue
+            rows = self.env["mail.followers"]._get_subscription_data(
+                [(res_model, list(doc_ids))],
+                None,
+                include_pshare=True,
+                include_active=True,
+            )
+            for _fid, res_id, pid, sids, pshare, active in rows:
+                if not pid or not active:
+                    continue
+                sids = {parent[sid] for sid in sids if parent.get(sid)} | {
+                    sid for sid in sids if sid not in parent and sid in child_ids
+                }
+                result.setdefault((res_model, res_id), {})[pid] = (
+                    sids - set(int_ids) if pshare else sids
+                )
+        return result
+
+    @api.model
+    def _insert_wanted_followers(self, wanted):
+        """Subscribe {ticket id: {partner id: subtype ids}} in one insert;
+        a partner already following a ticket gets the missing subtypes."""
+        Followers = self.env["mail.followers"].sudo()
+        existing = {
+            (res_id, pid): (fid, set(sids))
+            for fid, res_id, pid, sids in Followers._get_subscription_data(
+                [(self._name, list(wanted))], None
+            )
+            if pid
+        }
+        to_create = []
+        for ticket_id, followers in wanted.items():
+            for pid, sids in followers.items():
+                if (ticket_id, pid) not in existing:
+                    to_create.append(
+                        {
+                            "res_model": self._name,
+                            "res_id": ticket_id,
+                            "partner_id": pid,
+                            "subtype_ids": [Command.set(sorted(sids))],
+                        }
+                    )
+                    continue
+                fid, old = existing[(ticket_id, pid)]
+                if sids - old:
+                    Followers.browse(fid).write(
+                        {"subtype_ids": [Command.link(sid) for sid in sids - old]}
+                    )
+        if to_create:
+            Followers.with_context(default_partner_id=False).create(to_create)
+
+    def _notify_get_reply_to(self, default=None):
+        # while tickets are created, the reply-to addresses of their creation
+        # messages and notices are looked up once for the batch (the tickets
+        # the posting one was created with), not once per message
+        return self._helpdesk_batch_lookup(
+            "_notify_get_reply_to", default, default=default
+        )
+
+    def _mail_get_alias_domains(self, default_company=False):
+        # the same for the alias domains of their messages
+        return self._helpdesk_batch_lookup(
+            "_mail_get_alias_domains",
+            default_company and default_company.id,
+            default_company=default_company,
+        )
+
+    def _helpdesk_batch_lookup(self, method, key, **kwargs):
+        """{ticket id: value} of mail.thread's per-record look-up `method`
+        (called with kwargs), computed once for all the tickets being created
+        with self (its prefetch) and kept until the end of their creation."""
+        token = self.env.context.get("helpdesk_notify_later")
+        parent = getattr(super(), method)
+        if not token or not self:
+            return parent(**kwargs)
+        cache = self.env.cr.cache.setdefault(("helpdesk_batch_lookup", token), {})
+        known = cache.setdefault((method, key), {})
+        if any(ticket_id not in known for ticket_id in self.ids):
+            batch_ids = {
+                ticket_id
+                for ticket_id in self._prefetch_ids
+                if isinstance(ticket_id, int) and ticket_id not in known
+            }
+            todo = self.browse(sorted(batch_ids | set(self.ids) - set(known)))
+            known.update(getattr(super(HelpdeskTicket, todo), method)(**kwargs))
+        return {ticket_id: known[ticket_id] for ticket_id in self.ids}
 
     @api.model
     def _send_queued_notifications(self, token):
@@ -1669,7 +2083,11 @@ class HelpdeskTicket(models.Model):
         return super()._track_subtype(init_values)
 
     def _creation_subtype(self):
-        return self.env.ref("helpdesk_service.mt_ticket_new")
+        # cached xmlid look-up: env.ref() would check that it exists, a query
+        # per created ticket
+        return self.env["mail.message.subtype"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id("helpdesk_service.mt_ticket_new")
+        )
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):

@@ -4,6 +4,7 @@ import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from .helpdesk_sla import SLA_TARGETS
@@ -17,6 +18,7 @@ class HelpdeskTicketSla(models.Model):
     whether it is still running, met or failed."""
 
     _name = "helpdesk.ticket.sla"
+    _inherit = ["helpdesk.cron.job.mixin"]
     _description = "Helpdesk Ticket SLA Target"
     _order = "deadline, id"
     _rec_name = "target"
@@ -186,28 +188,43 @@ class HelpdeskTicketSla(models.Model):
         """Warn the assignee of targets near their deadline and escalate breached
         ones, once per line. Safe with several workers: each batch locks its rows
         (SKIP LOCKED) and marks them in the same transaction. Returns how many
-        lines it handled.
+        lines it handled or handed to jobs.
+
+        More lines due than a job takes (_cron_job_chunk_size) are shared out
+        as queue jobs (_job_escalate), the lines of a ticket in the same job;
+        lines already in a job not done yet are left to it. Fewer are handled
+        here at once: a job would only add its latency. If that fails, they are
+        handed to jobs too, which set the failing line apart.
 
         A run that loses the race to a concurrent one (it began before the other
         committed, so it can neither lock nor update the rows the other changed:
         a serialization failure) leaves them to the winner: its batch is rolled
         back and logged at INFO level, and the next run takes what is left."""
         now = fields.Datetime.now()
+        due = self._get_escalation_due(now)
+        size = self._cron_job_chunk_size()
+        if size and len(due) > size:
+            return self._enqueue_escalation(due, size)
+        breached = warned = self.browse()
         try:
             with self.env.cr.savepoint():
-                breached, warned = self._escalate_batch(now, batch_size)
+                breached, warned = self._escalate_batch(
+                    now, batch_size, ids=[line_id for line_id, _t in due]
+                )
         except psycopg2.errors.SerializationFailure:
             _logger.info(
                 "SLA escalation: a concurrent run changed these lines first; "
                 "this batch is skipped, the next run takes what is left"
             )
-            breached = warned = self.browse()
+        except Exception:
+            if not size:
+                raise
+            _logger.warning(
+                "SLA escalation failed: the lines are handed to jobs", exc_info=True
+            )
+            return self._enqueue_escalation(due, size)
         done = len(breached) + len(warned)
-        remaining = 0
-        if done:
-            remaining = self.search_count(
-                self._get_breach_domain(now)
-            ) + self.search_count(self._get_warning_domain(now))
+        remaining = max(0, len(due) - done) if done else 0
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         _logger.info(
             "SLA escalation: %s breached, %s warned, %s left",
@@ -218,11 +235,61 @@ class HelpdeskTicketSla(models.Model):
         return done
 
     @api.model
-    def _escalate_batch(self, now, batch_size):
-        """Escalate up to batch_size breached then warned lines, locked first;
-        return them."""
+    def _get_escalation_due(self, now):
+        """(id, ticket id) of the lines to warn or escalate, by ticket, but
+        those of jobs not done yet (ids only: a cheap query)."""
+        query = self._search(
+            expression.OR(
+                [self._get_breach_domain(now), self._get_warning_domain(now)]
+            ),
+            order="ticket_id, id",
+        )
+        self.flush_model()
+        rows = self.env.execute_query(
+            query.select(
+                SQL.identifier(self._table, "id"),
+                SQL.identifier(self._table, "ticket_id"),
+            )
+        )
+        busy = self._cron_job_busy_ids("_job_escalate")
+        return [row for row in rows if row[0] not in busy]
+
+    @api.model
+    def _enqueue_escalation(self, due, size):
+        """Jobs of about `size` lines each for the (id, ticket id) rows `due`;
+        returns how many lines they take."""
+        for chunk in self._cron_job_chunks(due, size):
+            self.browse(chunk)._cron_job_enqueue("_job_escalate")
+        self.env["ir.cron"]._notify_progress(done=len(due), remaining=0)
+        _logger.info("SLA escalation: %s lines handed to jobs", len(due))
+        return len(due)
+
+    def _job_escalate(self):
+        """Queue job: warn or escalate these lines, those still due when it runs
+        (locked, SKIP LOCKED), in its own transaction."""
+
+        def work(lines):
+            breached, warned = lines._escalate_batch(
+                fields.Datetime.now(), len(lines), ids=lines.ids
+            )
+            return f"{len(breached)} breached, {len(warned)} warned"
+
+        return self._cron_job_isolate(work, "_job_escalate")
+
+    def _cron_job_description(self, method, *args):
+        if method == "_job_escalate":
+            return self.env._("SLA escalation of %(count)s targets", count=len(self))
+        return super()._cron_job_description(method, *args)
+
+    @api.model
+    def _escalate_batch(self, now, batch_size, ids=None):
+        """Escalate up to batch_size breached then warned lines (among `ids` if
+        given), locked first; return them."""
+        restrict = [("id", "in", ids)] if ids is not None else []
         breached = self.search(
-            self._get_breach_domain(now), limit=batch_size, order="deadline, id"
+            self._get_breach_domain(now) + restrict,
+            limit=batch_size,
+            order="deadline, id",
         )._lock_rows()
         breached = breached.filtered(
             lambda line: not line.is_escalated and not line.date_reached
@@ -232,7 +299,9 @@ class HelpdeskTicketSla(models.Model):
         room = batch_size - len(breached)
         if room > 0:
             warned = self.search(
-                self._get_warning_domain(now), limit=room, order="date_warning, id"
+                self._get_warning_domain(now) + restrict,
+                limit=room,
+                order="date_warning, id",
             )._lock_rows()
             warned = warned.filtered(lambda line: not line.is_warned)
             warned._escalate_warning(now)
@@ -258,7 +327,10 @@ class HelpdeskTicketSla(models.Model):
                     "res_id": ticket.id,
                     "activity_type_id": todo.id,
                     "user_id": user.id,
-                    "summary": summary_fn(line),
+                    # in the assignee's language
+                    "summary": summary_fn(
+                        line.with_context(lang=user.lang or self.env.lang)
+                    ),
                     "date_deadline": fields.Date.context_today(self, now),
                 }
             )
@@ -276,7 +348,7 @@ class HelpdeskTicketSla(models.Model):
             return
         self.write({"is_warned": True})
         self._schedule_activities(
-            lambda line: self.env._(
+            lambda line: line.env._(
                 "SLA: %(target)s due %(deadline)s",
                 target=line._target_label(),
                 deadline=fields.Datetime.to_string(line.deadline),
@@ -299,7 +371,7 @@ class HelpdeskTicketSla(models.Model):
             return
         self.write({"status": "failed", "is_escalated": True, "date_escalated": now})
         self._schedule_activities(
-            lambda line: self.env._(
+            lambda line: line.env._(
                 "SLA breached: %(target)s", target=line._target_label()
             ),
             now,
@@ -337,6 +409,8 @@ class HelpdeskTicketSla(models.Model):
         for lead, lead_lines in lines.grouped(
             lambda line: line.ticket_id.team_id.user_id
         ).items():
+            # in the lead's language
+            lead_lines = lead_lines.with_context(lang=lead.lang or self.env.lang)
             rows = Markup("").join(
                 Markup("<li>%s %s: %s</li>")
                 % (line.ticket_id.ticket_ref, line.ticket_id.name, line._target_label())
@@ -344,7 +418,7 @@ class HelpdeskTicketSla(models.Model):
             )
             mails.append(
                 {
-                    "subject": self.env._(
+                    "subject": lead_lines.env._(
                         "SLA breached on %(count)s tickets",
                         count=len(lead_lines.ticket_id),
                     ),
