@@ -17,6 +17,7 @@
         "resource",
     ],
     "excludes": ["helpdesk", "helpdesk_mgmt"],
+    "external_dependencies": {"python": ["holidays"]},
     "data": [
         "security/helpdesk_service_groups.xml",
         "security/ir.model.access.csv",
@@ -31,6 +32,8 @@
         "data/helpdesk_team_data.xml",
         "data/helpdesk_sla_data.xml",
         "data/ir_cron_data.xml",
+        "data/queue_job_channel_data.xml",
+        "data/queue_job_function_data.xml",
         "data/helpdesk_complaint_reason_data.xml",
         "views/helpdesk_stage_views.xml",
         "views/helpdesk_ticket_type_views.xml",
@@ -53,9 +56,11 @@
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
+        "views/resource_calendar_views.xml",
         "wizard/helpdesk_ticket_close_views.xml",
         "wizard/helpdesk_ticket_merge_views.xml",
         "wizard/mail_compose_message_views.xml",
+        "wizard/resource_calendar_holidays_views.xml",
         "views/helpdesk_service_menus.xml",
     ],
     "demo": [

@@ -4,6 +4,7 @@ from . import test_contract_assignment
 from . import test_work_lines
 from . import test_work_bounds
 from . import test_invoicing
+from . import test_invoicing_jobs
 from . import test_invoice_cancel
 from . import test_overage_credit
 from . import test_performance
@@ -14,3 +15,4 @@ from . import test_portal_contracts
 from . import test_contract_isolation
 from . import test_portal_fields
 from . import test_work_recorded
+from . import test_invoice_language

@@ -866,6 +866,10 @@ class HelpdeskVisit(models.Model):
         template = self._get_client_template(event)
         if not template:
             return ""
+        if not template.lang:
+            # a company's own template without a language: the client's
+            # language all the same, not the engineer's
+            template = template.with_context(lang=self.partner_id.lang or self.env.lang)
         return template._render_field("body", self.ids, compute_lang=True)[self.id]
 
     def _notify_client(self, event):

@@ -8,3 +8,5 @@ from . import test_field_input
 from . import test_visit_position
 from . import test_portal_fields
 from . import test_recorded_facts
+from . import test_field_language
+from . import test_visit_language

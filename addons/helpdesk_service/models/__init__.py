@@ -1,4 +1,5 @@
 from . import helpdesk_recorded_mixin
+from . import helpdesk_cron_job_mixin
 from . import helpdesk_stage
 from . import helpdesk_skill
 from . import helpdesk_agent_skill
@@ -20,6 +21,8 @@ from . import helpdesk_complaint_reason
 from . import rating_rating
 from . import mail_mail
 from . import res_partner_category
+from . import resource_calendar
+from . import resource_calendar_leaves
 from . import helpdesk_kpi
 from . import helpdesk_equipment_type
 from . import helpdesk_equipment_attribute

@@ -1,10 +1,29 @@
+import json
 import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, html2plaintext
+from odoo.tools import SQL, html2plaintext, sql
+from odoo.tools.translate import html_translate
 
 MAX_SEARCH_WORDS = 8
+# Chinese, Japanese and Korean script: words are not separated by spaces, so
+# such a query term is matched as a substring (ILIKE), not as a word prefix,
+# found through the pairs of characters (bigrams) it holds
+CJK_CHARS = (
+    "\u3005\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+)
+CJK_RE = re.compile(f"[{CJK_CHARS}]")
+CJK_RUN_RE = re.compile(f"[{CJK_CHARS}]{{2,}}")
+# the bigrams of a text's runs of such characters, space-separated (the same
+# as _cjk_bigrams): "印刷できない" gives "印刷 刷で でき きな ない"
+CJK_BIGRAMS_FUNCTION = (
+    "SELECT string_agg(substr(run[1], i, 2), ' ') "
+    f"FROM regexp_matches($1, '([{CJK_CHARS}]{{2,}})', 'g') AS run, "
+    "generate_series(1, char_length(run[1]) - 1) AS i"
+)
+CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 
 
 class HelpdeskArticle(models.Model):
@@ -17,7 +36,9 @@ class HelpdeskArticle(models.Model):
     _order = "sequence, id desc"
     _check_company_auto = True
 
-    name = fields.Char("Title", required=True, tracking=True)
+    name = fields.Char(
+        "Title", required=True, tracking=True, translate=True, index="trigram"
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
@@ -56,9 +77,12 @@ class HelpdeskArticle(models.Model):
     )
     date_published = fields.Datetime("Published on", readonly=True, copy=False)
     summary = fields.Char(
-        help="One or two sentences shown in lists and search results."
+        help="One or two sentences shown in lists and search results.",
+        translate=True,
     )
-    body = fields.Html(sanitize=True)
+    body = fields.Html(sanitize=True, translate=html_translate)
+    # the plain text of every language version of the body: what the search
+    # reads (search_vector, see init)
     body_text = fields.Text(compute="_compute_body_text", store=True)
     search_text = fields.Char(
         "Content", compute="_compute_search_text", search="_search_search_text"
@@ -80,20 +104,81 @@ class HelpdeskArticle(models.Model):
     )
     portal_url = fields.Char(compute="_compute_portal_url")
 
-    def init(self):
-        # the full-text index the portal search and the suggestions use
+    def _auto_init(self):
+        # the word index of 18.0.1.2.0 (and of a development version) reads
+        # the title as text: it would stop the title's conversion to a
+        # translated (jsonb) column; search_vector replaces it
         self.env.cr.execute(
             SQL(
-                "CREATE INDEX IF NOT EXISTS helpdesk_article_fulltext_idx "
-                "ON helpdesk_article USING gin (%s)",
-                self._tsvector_sql(),
+                "DROP INDEX IF EXISTS helpdesk_article_fulltext_idx, "
+                "helpdesk_article_words_idx"
             )
+        )
+        return super()._auto_init()
+
+    def init(self):
+        # the words (and CJK bigrams) of the titles and bodies in all
+        # languages, kept by PostgreSQL in a column of its own, so that
+        # neither the index check nor the ranking computes them again per
+        # article
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "CREATE OR REPLACE FUNCTION helpdesk_cjk_bigrams(text) RETURNS text "
+                "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS %s",
+                CJK_BIGRAMS_FUNCTION,
+            )
+        )
+        cr.execute(
+            SQL(
+                "SELECT generation_expression FROM information_schema.columns "
+                "WHERE table_name = %s AND column_name = 'search_vector'",
+                self._table,
+            )
+        )
+        row = cr.fetchone()
+        if row and "helpdesk_cjk_bigrams" not in (row[0] or ""):
+            # made by an earlier version of the expression: made again
+            cr.execute(SQL("ALTER TABLE helpdesk_article DROP COLUMN search_vector"))
+            row = None
+        if not row:
+            cr.execute(
+                SQL(
+                    "ALTER TABLE helpdesk_article ADD COLUMN search_vector tsvector "
+                    "GENERATED ALWAYS AS (%s) STORED",
+                    self._tsvector_sql(),
+                )
+            )
+        sql.create_index(
+            cr,
+            "helpdesk_article_search_vector_idx",
+            self._table,
+            ["search_vector"],
+            method="gin",
         )
 
     @api.depends("body")
     def _compute_body_text(self):
+        # every language version of the body, read in one query, so that a
+        # search finds the article by the words of any of its translations
+        stored = self.filtered(lambda article: isinstance(article.id, int))
+        translations = {}
+        if stored:
+            stored.flush_recordset(["body"])
+            translations = dict(
+                self.env.execute_query(
+                    SQL(
+                        "SELECT id, body FROM helpdesk_article WHERE id IN %s",
+                        tuple(stored.ids),
+                    )
+                )
+            )
         for article in self:
-            article.body_text = html2plaintext(article.body or "")
+            versions = (translations.get(article.id) or {}).values() or [article.body]
+            texts = dict.fromkeys(
+                html2plaintext(version) for version in versions if version
+            )
+            article.body_text = "\n\n".join(texts)
 
     def _compute_search_text(self):
         self.search_text = False
@@ -122,36 +207,136 @@ class HelpdeskArticle(models.Model):
 
     # ------------------------------------------------------------ search
     @api.model
-    def _tsvector_sql(self, alias=None):
-        table = alias or self._table
-        return SQL(
-            "to_tsvector('simple', coalesce(%s, '') || ' ' || coalesce(%s, ''))",
-            SQL.identifier(table, "name"),
-            SQL.identifier(table, "body_text"),
+    def _title_sql(self, alias=None):
+        """The text of every language version of the title, as Odoo's own
+        trigram index on a translated field (index="trigram") reads it."""
+        return self.env.registry.unaccent(
+            SQL(
+                "jsonb_path_query_array(%s, '$.*')::text",
+                SQL.identifier(alias or self._table, "name"),
+            )
         )
 
     @api.model
-    def _fulltext_query(self, text, limit=10, domain=None):
-        """Articles matching every word of ``text`` (word prefixes, so it also
-        works while the client is typing), best matches first, among those the
-        current user may read."""
+    def _tsvector_sql(self):
+        """The words and CJK bigrams of the title (weight A) and body (weight
+        D), in all languages: the expression of the search_vector column."""
+        title = SQL("jsonb_path_query_array(name, '$.*')::text")
+        parts = [
+            SQL(
+                "setweight(to_tsvector('simple', coalesce(%s, '')), %s)",
+                text,
+                weight,
+            )
+            for column, weight in ((title, "A"), (SQL("body_text"), "D"))
+            for text in (column, SQL("helpdesk_cjk_bigrams(%s)", column))
+        ]
+        return SQL(" || ").join(parts)
+
+    @api.model
+    def _cjk_bigrams(self, word):
+        """The bigrams of the word's runs of CJK characters (as the SQL
+        function helpdesk_cjk_bigrams)."""
+        return [
+            run[i : i + 2]
+            for run in CJK_RUN_RE.findall(word)
+            for i in range(len(run) - 1)
+        ]
+
+    @api.model
+    def _split_search_text(self, text):
+        """The query's words (at most MAX_SEARCH_WORDS), as (words matched by
+        prefix in the word index, Chinese/Japanese/Korean words matched as
+        substrings)."""
         words = re.findall(r"\w+", (text or "").lower())[:MAX_SEARCH_WORDS]
-        if not words:
-            return self.browse()
+        cjk = [word for word in words if CJK_RE.search(word)]
+        return [word for word in words if word not in cjk], cjk
+
+    @api.model
+    def _tsquery_sql(self, words, weight=""):
+        """Every word as a prefix; a Russian word also by its stem, so that
+        «принтера» finds «принтер» and «принтеры». With ``weight`` "A": in
+        the title only."""
         # only \w characters reach to_tsquery: no query-syntax injection
-        tsquery = SQL("to_tsquery('simple', %s)", " & ".join(f"{w}:*" for w in words))
-        self.flush_model(["name", "body_text"])
-        query = self._search(domain or [])
-        tsvector = self._tsvector_sql(query.table)
-        query.add_where(SQL("%s @@ %s", tsvector, tsquery))
-        query.order = SQL(
-            "ts_rank(%s, %s) DESC, %s DESC",
-            tsvector,
-            tsquery,
-            SQL.identifier(query.table, "id"),
-        )
+        russian = [f"{word}:*{weight}" for word in words if CYRILLIC_RE.search(word)]
+        others = [f"{word}:*{weight}" for word in words if not CYRILLIC_RE.search(word)]
+        terms = [SQL("to_tsquery('simple', %s)", " & ".join(others))] if others else []
+        terms += [
+            SQL("(to_tsquery('russian', %s) || to_tsquery('simple', %s))", w, w)
+            for w in russian
+        ]
+        return SQL("(%s)", SQL(" && ").join(terms))
+
+    @api.model
+    def _like_pattern(self, word, translated=False):
+        """An ILIKE pattern finding ``word`` anywhere (its wildcards escaped);
+        ``translated``: in the JSON text of a translated field."""
+        if translated:  # as the word appears in the jsonb text of the title
+            word = json.dumps(word, ensure_ascii=False)[1:-1]
+        return "%" + re.sub(r"([_%\\])", r"\\\1", word) + "%"
+
+    @api.model
+    def _fulltext_query(self, text, limit=10, domain=None):
+        """Articles matching every word of ``text`` in any language version of
+        the title or body, title matches first, among those the current user
+        may read. Words are word prefixes (the client may still be typing);
+        Chinese/Japanese/Korean words, which spaces do not delimit, are
+        substrings, found in the word index by their bigrams."""
+        query = self._fulltext_search_query(text, domain)
+        if query is None:
+            return self.browse()
         query.limit = limit
         return self.browse(query.get_result_ids())
+
+    @api.model
+    def _fulltext_search_query(self, text, domain=None):
+        """The ordered query of ``_fulltext_query``, None for a query without
+        any word."""
+        words, cjk_words = self._split_search_text(text)
+        if not words and not cjk_words:
+            return None
+        self.flush_model(["name", "body_text"])
+        query = self._search(domain or [])
+        table = query.table
+        title = self._title_sql(table)
+        body = self.env.registry.unaccent(SQL.identifier(table, "body_text"))
+        in_title = []
+        ranks = []
+        vector = SQL.identifier(table, "search_vector")
+        if words:
+            tsquery = self._tsquery_sql(words)
+            query.add_where(SQL("%s @@ %s", vector, tsquery))
+            in_title.append(SQL("%s @@ %s", vector, self._tsquery_sql(words, "A")))
+            ranks.append(SQL("ts_rank(%s, %s) DESC", vector, tsquery))
+        unaccent = self.env.registry.unaccent
+        for word in cjk_words:
+            title_match = SQL(
+                "%s ILIKE %s",
+                title,
+                unaccent(SQL("%s", self._like_pattern(word, True))),
+            )
+            query.add_where(
+                SQL(
+                    "(%s OR %s ILIKE %s)",
+                    title_match,
+                    body,
+                    unaccent(SQL("%s", self._like_pattern(word))),
+                )
+            )
+            in_title.append(title_match)
+            if bigrams := self._cjk_bigrams(word):
+                # served by the word index; ILIKE above keeps them contiguous
+                grams = SQL("to_tsquery('simple', %s)", " & ".join(bigrams))
+                query.add_where(SQL("%s @@ %s", vector, grams))
+                ranks.append(SQL("ts_rank(%s, %s) DESC", vector, grams))
+        query.order = SQL(", ").join(
+            [
+                SQL("(%s) DESC", SQL(" AND ").join(in_title)),
+                *ranks,
+                SQL("%s DESC", SQL.identifier(table, "id")),
+            ]
+        )
+        return query
 
     @api.model
     def _portal_suggest(self, text, type_id=None, limit=5):

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 
 class HelpdeskEquipment(models.Model):
@@ -267,8 +268,12 @@ class HelpdeskEquipment(models.Model):
                         "res_id": item.id,
                         "activity_type_id": todo.id,
                         "user_id": user.id,
-                        "summary": self.env._(
-                            "Warranty ends on %(date)s", date=item.date_warranty_end
+                        # in the responsible's language
+                        "summary": self.with_context(lang=user.lang).env._(
+                            "Warranty ends on %(date)s",
+                            date=format_date(
+                                self.env, item.date_warranty_end, lang_code=user.lang
+                            ),
                         ),
                         "date_deadline": item.date_warranty_end,
                     }

@@ -17,6 +17,7 @@ from . import test_announcement
 from . import test_ui
 from . import test_timesheet
 from . import test_performance
+from . import test_ticket_create
 from . import test_integrity
 from . import test_report_measures
 from . import test_portal_input
@@ -26,3 +27,8 @@ from . import test_portal_display
 from . import test_portal_language
 from . import test_portal_fields
 from . import test_kb_category_access
+from . import test_kb_search_i18n
+from . import test_cron_jobs
+from . import test_mail_language
+from . import test_public_holidays
+from . import test_list_reads
