@@ -595,9 +595,11 @@ def measure_contract_alone(runner, contracts, lines):
         clients = env["res.partner"].search(
             [("is_company", "=", True), ("name", "!=", False)], limit=100
         )
-        period_start, _end = datagen.Generator.billing_period(None)
+        period_start, period_end = datagen.Generator.billing_period(None)
         recurrence = {
             "date_start": period_start.replace(year=period_start.year - 1),
+            # due now: post-paid, invoiced the day after the period
+            "recurring_next_date": period_end + timedelta(days=1),
             "recurring_rule_type": "monthly",
             "recurring_interval": 1,
             "recurring_invoicing_type": "post-paid",
