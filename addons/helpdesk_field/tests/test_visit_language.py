@@ -116,6 +116,8 @@ class TestVisitLanguage(HelpdeskFieldCommon, SMSCase):
         for label in ("作業報告書", "顧客", "エンジニア"):
             self.assertIn(label, html)
         self.assertNotIn("Engineer", html)
+        # dates in the language's own format (2026年11月29日), not a fixed pattern
+        self.assertRegex(html, r"\d{4}年\d{2}月\d{2}日")
 
     def test_report_pdf_shows_japanese_glyphs(self):
         """wkhtmltopdf finds a CJK font (the setup installs fonts-noto-cjk):
