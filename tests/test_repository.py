@@ -54,7 +54,7 @@ def test_manifest(addon):
     assert re.fullmatch(r"18\.0\.\d+\.\d+\.\d+", manifest["version"])
     assert manifest["license"] == "AGPL-3"
     assert manifest["author"] == "Helpdesk Service Desk contributors"
-    for key in ("name", "summary", "category", "website", "depends"):
+    for key in ("name", "summary", "category", "depends"):
         assert manifest.get(key), f"{addon}: manifest key {key} missing"
     assert "description" not in manifest
     assert (ROOT / "addons" / addon / "README.rst").is_file()
