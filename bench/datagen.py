@@ -54,6 +54,9 @@ WORDS = ["North", "Blue", "Oak", "River", "Star", "Iron", "Green", "Silver", "Ba
 TRADES = ["Retail", "Logistics", "Bakery", "Pharmacy", "Hotels", "Garage", "Foods"]
 
 KB_ARTICLES = 10_000
+# the four teams (the same on the OCA peer) and their shares of the tickets
+TEAM_NAMES = ("Service Desk", "Network", "Field Service", "Key Accounts")
+TEAM_WEIGHTS = [50, 20, 20, 10]
 KB_TEXTS = {
     "en": {
         "equipment": EQUIPMENT_WORDS,
@@ -181,6 +184,43 @@ class Sizes:
         return asdict(self)
 
 
+# the generation's context: no tracking nor notification messages
+GEN_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_notrack": True,
+    "mail_auto_subscribe_no_notify": True,
+    "mail_create_nosubscribe": False,
+}
+
+
+def generate(registry, generator_class, args, log, addons_hash=None, previous=None):
+    """Generate the data at args.scale (--open-share, --sla-backlog-hours) with
+    generator_class, or grow the data of `previous` (its stored record) to it.
+    Returns the statistics."""
+    from odoo import SUPERUSER_ID, api
+
+    sizes = Sizes.from_scale(
+        args.scale, open_share=args.open_share, backlog_hours=args.sla_backlog_hours
+    )
+    log(f"{'growing' if previous else 'generating'} data: {sizes.as_dict()}")
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, GEN_CONTEXT)
+        return generator_class(env, sizes, log).run(addons_hash, previous=previous)
+
+
+def should_grow(generation, args, log):
+    """Whether the reused data (--keep) is to grow to args.scale: it does when
+    generated at a smaller scale; larger data is measured as it is."""
+    scale = generation["sizes"]["scale"]
+    if scale < args.scale:
+        log(f"  its data is at scale {scale}: growing it to {args.scale}")
+        return True
+    if scale != args.scale:
+        log(f"  note: its data is at scale {scale} (it does not shrink)")
+    return False
+
+
 @contextmanager
 def odoo_clock(moment):
     """Odoo's `fields.Datetime.now()` returns `moment` inside the block."""
@@ -193,6 +233,34 @@ def odoo_clock(moment):
 def chunks(items, size):
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def contract_vals(recurrence, name, partner, journal, product, lines, invoiced_until):
+    """The values of a sale contract of `partner` invoiced until
+    `invoiced_until`, with a line of `product` per (description, unit price)
+    of `lines`, all on the `recurrence`."""
+    return dict(
+        recurrence,
+        name=name,
+        partner_id=partner.id,
+        contract_type="sale",
+        journal_id=journal.id,
+        line_recurrence=False,
+        contract_line_ids=[
+            Command.create(
+                dict(
+                    recurrence,
+                    product_id=product.id,
+                    name=description,
+                    quantity=1,
+                    uom_id=product.uom_id.id,
+                    price_unit=price,
+                    last_date_invoiced=invoiced_until,
+                )
+            )
+            for description, price in lines
+        ],
+    )
 
 
 def settle_sla(env, horizon):
@@ -224,6 +292,23 @@ def settle_sla(env, horizon):
 
 
 class Generator:
+    """Generates the data up to `sizes`: all of it in a new database, or what
+    is missing in one a former run generated at a smaller scale (`run` with
+    `previous`): the missing agents, clients, portal users, sites, equipment,
+    contracts, timesheets and work lines, and the missing tickets in waves
+    before the oldest ones, with the same lifecycle. The OCA peer's generator
+    (bench/peer.py) overrides the hooks marked so."""
+
+    # hooks: where the generation is recorded, the models and fields that
+    # differ on the peer
+    gen_param = GEN_PARAM
+    team_model = "helpdesk.team"
+    member_field = "member_ids"
+    type_model = "helpdesk.ticket.type"
+    received_field = "date_received"
+    timesheet_ticket_field = "helpdesk_ticket_id"
+    step_prefix = ""
+
     def __init__(self, env, sizes, log, seed=42):
         self.env = env
         self.cr = env.cr
@@ -249,6 +334,89 @@ class Generator:
 
     def stage(self, kind):
         return self.ref(f"helpdesk_service.helpdesk_stage_{kind}")
+
+    def _bench(self, model, field="name", pattern="Bench %", **kw):
+        """The bench's records of `model` (a former generation's), by id."""
+        Model = self.env[model].with_context(active_test=False)
+        return Model.search([(field, "=like", pattern)], order="id", **kw)
+
+    def make_staff(self, agent_groups, manager_group):
+        """The manager and the agents that are missing, with their employees
+        (timesheets). Returns the new agents."""
+        env = self.env
+        Users = env["res.users"].with_context(no_reset_password=True)
+        self.manager = self._bench("res.users", "login", "bench.manager")
+        if not self.manager:
+            self.manager = Users.create(
+                {
+                    "name": "Bench Manager",
+                    "login": "bench.manager",
+                    "email": "bench.manager@example.com",
+                    "groups_id": [Command.set(manager_group.ids)],
+                }
+            )
+        self.agents = self._bench("res.users", "login", "bench.agent.%")
+        new = Users.create(
+            [
+                {
+                    "name": f"Bench Agent {i:03d}",
+                    "login": f"bench.agent.{i:03d}",
+                    "email": f"bench.agent.{i:03d}@example.com",
+                    "groups_id": [Command.set(agent_groups.ids)],
+                }
+                for i in range(len(self.agents) + 1, self.sizes.agents + 1)
+            ]
+        )
+        self.agents |= new
+        self._agent_skills(new)
+        staff = self.manager | self.agents
+        existing = env["hr.employee"].search([("user_id", "in", staff.ids)])
+        env["hr.employee"].create(
+            [
+                {"name": user.name, "user_id": user.id, "hourly_cost": 40.0}
+                for user in staff - existing.user_id
+            ]
+        )
+        return new
+
+    def team_members(self):
+        """The agents of the four teams: the first half on the Service Desk,
+        the second quarter on Network too, then Field Service, Key Accounts."""
+        agents = self.agents
+        quarter = max(1, len(agents) // 4)
+        return [
+            agents[: 2 * quarter],
+            agents[quarter : 2 * quarter],
+            agents[2 * quarter : 3 * quarter],
+            agents[3 * quarter :],
+        ]
+
+    def load_config(self):
+        """The configuration a former generation made (growing its data):
+        tariffs, ticket types, tags, the four teams, on which the agents are
+        spread again (there may be more of them now)."""
+        Tag = self.env["res.partner.category"]
+        self.gold = Tag.search([("name", "=", "Bench Gold")], limit=1)
+        self.silver = Tag.search([("name", "=", "Bench Silver")], limit=1)
+        self.types = self._bench(self.type_model)
+        self.tags = self._bench("helpdesk.ticket.tag")
+        teams = {team.name: team for team in self._bench(self.team_model)}
+        self.teams = self.env[self.team_model].concat(
+            *(teams[f"Bench {name}"] for name in TEAM_NAMES)
+        )
+        self.team_weights = TEAM_WEIGHTS
+        self.make_staff(*self.staff_groups())
+        for team, members in zip(self.teams, self.team_members(), strict=True):
+            team[self.member_field] = [Command.set(members.ids)]
+
+    def staff_groups(self):
+        """Hook: (groups of the agents, of the manager)."""
+        # agents create the contacts of the clients who call
+        return (
+            self.ref("helpdesk_service.group_helpdesk_user")
+            | self.ref("base.group_partner_manager"),
+            self.ref("helpdesk_service.group_helpdesk_manager"),
+        )
 
     # ------------------------------------------------------------ configuration
     def setup_config(self):
@@ -304,53 +472,10 @@ class Generator:
             [{"name": f"Bench {t}"} for t in ("hardware", "software", "billing")]
         )
         # agents, a manager, their employees (timesheets)
-        Users = env["res.users"].with_context(no_reset_password=True)
-        # agents create the contacts of the clients who call
-        user_groups = self.ref("helpdesk_service.group_helpdesk_user") | self.ref(
-            "base.group_partner_manager"
-        )
-        manager_group = self.ref("helpdesk_service.group_helpdesk_manager")
-        self.manager = Users.create(
-            {
-                "name": "Bench Manager",
-                "login": "bench.manager",
-                "email": "bench.manager@example.com",
-                "groups_id": [Command.set(manager_group.ids)],
-            }
-        )
-        self.agents = Users.create(
-            [
-                {
-                    "name": f"Bench Agent {i:03d}",
-                    "login": f"bench.agent.{i:03d}",
-                    "email": f"bench.agent.{i:03d}@example.com",
-                    "groups_id": [Command.set(user_groups.ids)],
-                }
-                for i in range(1, self.sizes.agents + 1)
-            ]
-        )
-        env["helpdesk.agent.skill"].create(
-            [
-                {
-                    "user_id": agent.id,
-                    "skill_id": skills[i % len(skills)].id,
-                    "level": str(1 + i % 3),
-                }
-                for i, agent in enumerate(self.agents)
-            ]
-        )
-        staff = self.manager | self.agents
-        existing = env["hr.employee"].search([("user_id", "in", staff.ids)])
-        env["hr.employee"].create(
-            [
-                {"name": user.name, "user_id": user.id, "hourly_cost": 40.0}
-                for user in staff - existing.user_id
-            ]
-        )
+        self.make_staff(*self.staff_groups())
         # teams: the installed one plus three, all on the five shared stages
         stages = env["helpdesk.stage"].search([])  # pylint: disable=no-search-all
-        agents = self.agents
-        quarter = max(1, len(agents) // 4)
+        members = self.team_members()
         support = self.ref("helpdesk_service.helpdesk_team_support")
         support.write(
             {
@@ -358,52 +483,68 @@ class Generator:
                 "assign_method": "round_robin",
                 "visibility": "all",
                 "user_id": self.manager.id,
-                "member_ids": [Command.set(agents[: 2 * quarter].ids)],
+                "member_ids": [Command.set(members[0].ids)],
             }
         )
         others = env["helpdesk.team"].create(
             [
                 {
-                    "name": "Bench Network",
-                    "assign_method": "least_open",
-                    "visibility": "all",
+                    "name": f"Bench {name}",
+                    "assign_method": method,
+                    "visibility": visibility,
                     "user_id": self.manager.id,
-                    "member_ids": [Command.set(agents[quarter : 2 * quarter].ids)],
+                    "member_ids": [Command.set(team_members.ids)],
                     "stage_ids": [Command.set(stages.ids)],
-                },
-                {
-                    "name": "Bench Field Service",
-                    "assign_method": "skill",
-                    "visibility": "members",
-                    "user_id": self.manager.id,
-                    "member_ids": [Command.set(agents[2 * quarter : 3 * quarter].ids)],
-                    "stage_ids": [Command.set(stages.ids)],
-                },
-                {
-                    "name": "Bench Key Accounts",
-                    "assign_method": "manual",
-                    "visibility": "members",
-                    "user_id": self.manager.id,
-                    "member_ids": [Command.set(agents[3 * quarter :].ids)],
-                    "stage_ids": [Command.set(stages.ids)],
-                },
+                }
+                for name, method, visibility, team_members in zip(
+                    TEAM_NAMES[1:],
+                    ("least_open", "skill", "manual"),
+                    ("all", "members", "members"),
+                    members[1:],
+                    strict=True,
+                )
             ]
         )
         self.teams = support | others
-        self.team_weights = [50, 20, 20, 10]
-        # no acknowledgement e-mails while generating (restored at the end)
+        self.team_weights = TEAM_WEIGHTS
+        # the agent whose reads are measured: a Service Desk member
+        self.stats["agent_login"] = self.agents[0].login
+        self.commit()
+
+    def _agent_skills(self, agents):
+        """Hook: the skills of new agents (skill-based assignment)."""
+        skills = self._bench("helpdesk.skill")
+        position = {agent.id: i for i, agent in enumerate(self.agents)}
+        self.env["helpdesk.agent.skill"].create(
+            [
+                {
+                    "user_id": agent.id,
+                    "skill_id": skills[i % len(skills)].id,
+                    "level": str(1 + i % 3),
+                }
+                for agent in agents
+                for i in [position[agent.id]]
+            ]
+        )
+
+    def _start(self):
+        """Hook, once configured: no acknowledgement e-mails while generating
+        (restored by _finish)."""
         self.ack_templates = {team.id: team.ack_template_id.id for team in self.teams}
         self.teams.write({"ack_template_id": False})
-        # the agent whose reads are measured: a Service Desk member
-        self.stats["agent_login"] = agents[0].login
-        self.commit()
+
+    def _finish(self):
+        """Hook, once generated."""
+        for team in self.teams:
+            team.ack_template_id = self.ack_templates[team.id]
 
     # ------------------------------------------------------------ clients
     def make_clients(self):
         env, rng, sizes = self.env, self.rng, self.sizes
         Partner = env["res.partner"]
+        existing = self._bench("res.partner", "email", "office%@client%.example.com")
         vals = []
-        for i in range(sizes.clients):
+        for i in range(len(existing), sizes.clients):
             name = f"{rng.choice(WORDS)} {rng.choice(TRADES)} {i:03d}"
             # tariffs (SLA on service hours) for about one ticket in six
             tags = []
@@ -422,11 +563,12 @@ class Generator:
                     "is_helpdesk_vip": i % 25 == 3,
                 }
             )
-        self.clients = Partner.create(self._known(Partner, vals))
+        new = Partner.create(self._known(Partner, vals))
+        self.clients = existing | new
         self.big_client = self.clients[0]
         # plain contacts (2 per client), then portal users (their own contacts)
         contact_vals = []
-        for client in self.clients:
+        for client in new:
             for j in range(2):
                 contact_vals.append(
                     {
@@ -440,7 +582,8 @@ class Generator:
         portal_group = self.ref("base.group_portal")
         Users = env["res.users"].with_context(no_reset_password=True)
         user_vals = []
-        for i in range(sizes.portal_users):
+        first = len(self._bench("res.users", "login", "bench.portal.%"))
+        for i in range(first, sizes.portal_users):
             client = self.clients[i % len(self.clients)]
             user_vals.append(
                 {
@@ -455,10 +598,12 @@ class Generator:
         portal_users = self.env["res.users"]
         for batch in chunks(user_vals, 500):
             portal_users |= Users.create(self._known(Users, batch))
-        # the measured portal user: company scope at the big client, with a password
-        self.portal_user = portal_users[0]
-        self.portal_user.write({"password": "bench"})
-        self.stats["portal_login"] = self.portal_user.login
+        if not first:
+            # the measured portal user: company scope at the big client, with a
+            # password
+            self.portal_user = portal_users[0]
+            self.portal_user.write({"password": "bench"})
+            self.stats["portal_login"] = self.portal_user.login
         self.contacts_by_client = {
             client.id: client.child_ids.ids for client in self.clients
         }
@@ -468,6 +613,7 @@ class Generator:
     def make_equipment(self):
         env, rng, sizes = self.env, self.rng, self.sizes
         Site = env["helpdesk.site"]
+        old_sites = Site.search([("partner_id", "in", self.clients.ids)], order="id")
         # three sites per client, more when it has more contracts (one a site)
         per_client = max(3, math.ceil(sizes.contracts / len(self.clients)))
         labels = ["Head office", "Warehouse"] + [
@@ -480,36 +626,23 @@ class Generator:
                 "city": rng.choice(CITIES),
                 "street": f"{rng.randint(1, 200)} Main Street",
             }
-            for client in self.clients
+            for client in self.clients - old_sites.partner_id
             for label in labels
         ]
-        sites = Site.create(site_vals)
+        sites = old_sites | Site.create(site_vals)
         sites_by_client = defaultdict(list)
         for site in sites:
             sites_by_client[site.partner_id.id].append(site.id)
         self.sites_by_client = sites_by_client
-        types = env["helpdesk.equipment.type"].create(
-            [
-                {"name": f"Bench {n}"}
-                for n in ("PC", "Laptop", "Printer", "Cash register", "Router")
-            ]
+        models = self._bench(
+            "helpdesk.equipment.model", "manufacturer_id.name", "Bench Maker %"
         )
-        makers = env["helpdesk.equipment.manufacturer"].create(
-            [{"name": f"Bench Maker {i}"} for i in range(10)]
-        )
-        models = env["helpdesk.equipment.model"].create(
-            [
-                {
-                    "name": f"Model {i:02d}",
-                    "manufacturer_id": makers[i % len(makers)].id,
-                    "type_id": types[i % len(types)].id,
-                }
-                for i in range(30)
-            ]
-        )
+        models = models or self._equipment_models()
+        Equipment = env["helpdesk.equipment"]
+        existing = Equipment.search([("partner_id", "in", self.clients.ids)])
         today = date.today()
         vals = []
-        for i in range(sizes.equipment):
+        for i in range(len(existing), sizes.equipment):
             client = self.clients[int(len(self.clients) * rng.random() ** 1.5)]
             installed = today - timedelta(days=rng.randint(30, 2000))
             vals.append(
@@ -523,21 +656,45 @@ class Generator:
                     "date_warranty_end": installed + timedelta(days=730),
                 }
             )
-        Equipment = env["helpdesk.equipment"]
         self.equipment_by_client = defaultdict(list)
+        for item in existing:
+            self.equipment_by_client[item.partner_id.id].append(item.id)
         for batch in chunks(vals, 2000):
             for item in Equipment.create(batch):
                 self.equipment_by_client[item.partner_id.id].append(item.id)
             self.commit()
         self.stats["sites"] = len(sites)
 
+    def _equipment_models(self):
+        env = self.env
+        types = env["helpdesk.equipment.type"].create(
+            [
+                {"name": f"Bench {n}"}
+                for n in ("PC", "Laptop", "Printer", "Cash register", "Router")
+            ]
+        )
+        makers = env["helpdesk.equipment.manufacturer"].create(
+            [{"name": f"Bench Maker {i}"} for i in range(10)]
+        )
+        return env["helpdesk.equipment.model"].create(
+            [
+                {
+                    "name": f"Model {i:02d}",
+                    "manufacturer_id": makers[i % len(makers)].id,
+                    "type_id": types[i % len(types)].id,
+                }
+                for i in range(30)
+            ]
+        )
+
     # ------------------------------------------------------------ tickets
-    def _ticket_clients(self, count):
-        """Client of each ticket: the big client gets its share spread over the
-        period, the others a skewed share (a few big clients, many small)."""
-        sizes, rng = self.sizes, self.rng
+    def _ticket_clients(self, count, big_count):
+        """Client of each ticket: the big client gets its share (`big_count`)
+        spread over the period, the others a skewed share (a few big clients,
+        many small)."""
+        rng = self.rng
         others = self.clients[1:]
-        big = set(rng.sample(range(count), sizes.big_client_tickets))
+        big = set(rng.sample(range(count), big_count))
         return [
             self.big_client
             if i in big
@@ -545,8 +702,10 @@ class Generator:
             for i in range(count)
         ]
 
-    def _ticket_vals(self, client, received):
+    def _ticket_vals(self, client, moment):
+        """Hook: the values of a ticket of the wave at `moment`."""
         rng = self.rng
+        received = moment - timedelta(seconds=rng.randint(0, 600))
         team_index = rng.choices(range(len(self.teams)), self.team_weights)[0]
         team = self.teams[team_index]
         contacts = self.contacts_by_client[client.id]
@@ -601,35 +760,41 @@ class Generator:
         return steps
 
     def make_tickets(self):
+        """The missing tickets, in waves, each lived through its lifecycle:
+        all of them over the sizes.span_days ending now, or (growing) those
+        missing over the period before the oldest ones."""
         sizes = self.sizes
-        n = sizes.tickets
-        waves = max(1, min(n // 20, 2 * sizes.span_days))
-        wave_size = math.ceil(n / waves)
-        start = self.now - timedelta(days=sizes.span_days)
-        step = (self.now - timedelta(minutes=30) - start) / waves
-        clients = self._ticket_clients(n)
         Ticket = self.env["helpdesk.ticket"]
+        existing = Ticket.with_context(active_test=False).search(
+            [], order=f"{self.received_field} asc", limit=1
+        )
+        n = sizes.tickets - Ticket.with_context(active_test=False).search_count([])
+        if n <= 0:
+            return
+        start = self.now - timedelta(days=sizes.span_days)
+        end = self.now - timedelta(minutes=30)
+        if existing:
+            end = min(end, existing[self.received_field] - timedelta(minutes=30))
+            start = min(start, end - timedelta(days=1))
+        waves = max(1, min(n // 20, round(2 * (end - start) / timedelta(days=1))))
+        wave_size = math.ceil(n / waves)
+        step = (end - start) / waves
+        big_client_tickets = Ticket.search_count(
+            [("partner_id", "child_of", self.big_client.id)]
+        )
+        clients = self._ticket_clients(
+            n, min(n, max(0, sizes.big_client_tickets - big_client_tickets))
+        )
         created = 0
-        counts = defaultdict(int)
-        # The SLA lines of a ticket are brought up to date once, after its last
-        # step, at that step's time: the syncs in between (create, every stage
-        # change) give the same end result and cost most of the time with
-        # working-time calendars.
-        TicketClass = self.env.registry["helpdesk.ticket"]
-        real_sync = TicketClass._sla_sync
-        with mock.patch.object(TicketClass, "_sla_sync", lambda self, now=None: True):
+        counts = self.stats.setdefault("ticket_steps", {})
+        with self._ticket_patches():
             for w in range(waves):
                 batch_clients = clients[w * wave_size : (w + 1) * wave_size]
                 if not batch_clients:
                     break
                 moment = start + step * (w + 1)
-                vals = [
-                    self._ticket_vals(
-                        client, moment - timedelta(seconds=self.rng.randint(0, 600))
-                    )
-                    for client in batch_clients
-                ]
-                with odoo_clock(moment):
+                vals = [self._ticket_vals(client, moment) for client in batch_clients]
+                with self._clock(moment):
                     tickets = Ticket.create(vals)
                 plan = [
                     (moment + timedelta(minutes=offset), action, ids)
@@ -639,20 +804,41 @@ class Generator:
                     and moment + timedelta(minutes=offset) <= self.now
                 ]
                 last = {tid: i for i, (_w, _a, ids) in enumerate(plan) for tid in ids}
-                with odoo_clock(moment):
-                    real_sync(tickets.filtered(lambda t, d=last: t.id not in d), moment)
+                with self._clock(moment):
+                    self._sync(
+                        tickets.filtered(lambda t, d=last: t.id not in d), moment
+                    )
                 for i, (when, action, ids) in enumerate(plan):
-                    with odoo_clock(when):
+                    with self._clock(when):
                         getattr(self, f"_do_{action}")(Ticket.browse(ids), when)
-                        real_sync(
+                        self._sync(
                             Ticket.browse([tid for tid in ids if last[tid] == i]), when
                         )
-                    counts[action] += len(ids)
+                    counts[action] = counts.get(action, 0) + len(ids)
                 created += len(tickets)
                 if w % 5 == 4 or w == waves - 1:
                     self.commit()
-                    self.log(f"  tickets {created}/{n}")
-        self.stats["ticket_steps"] = dict(counts)
+                    self.log(f"  {self.step_prefix}tickets {created}/{n}")
+
+    @contextmanager
+    def _ticket_patches(self):
+        """Hook: around the generation of the tickets. The SLA lines of a
+        ticket are brought up to date once, after its last step, at that step's
+        time (_sync): the syncs in between (create, every stage change) give the
+        same end result and cost most of the time with working-time
+        calendars."""
+        TicketClass = self.env.registry["helpdesk.ticket"]
+        self._real_sync = TicketClass._sla_sync
+        with mock.patch.object(TicketClass, "_sla_sync", lambda self, now=None: True):
+            yield
+
+    def _sync(self, tickets, when):
+        """Hook: the SLA lines of tickets after their last step."""
+        self._real_sync(tickets, when)
+
+    def _clock(self, moment):
+        """Hook: Odoo's clock set to `moment`."""
+        return odoo_clock(moment)
 
     # lifecycle steps (the clock is set to `when`)
     def _do_ack(self, tickets, when):
@@ -801,31 +987,27 @@ class Generator:
             "recurring_interval": 1,
             "recurring_invoicing_type": "post-paid",
         }
+        # the clients without contracts (growing: the new ones) get theirs
+        existing = Contract.search([("partner_id", "in", self.clients.ids)])
+        clients = self.clients - existing.partner_id
         vals = []
-        for i in range(sizes.contracts):
-            client = self.clients[i % len(self.clients)]
-            rank = i // len(self.clients)  # 0: the client's general contract
+        for i in range(sizes.contracts - len(existing) if clients else 0):
+            client = clients[i % len(clients)]
+            rank = i // len(clients)  # 0: the client's general contract
             sites = self.sites_by_client[client.id]
-            contract = dict(
+            contract = contract_vals(
                 recurrence,
-                name=f"Service contract {i:05d} - {client.name}",
-                partner_id=client.id,
-                contract_type="sale",
-                journal_id=journal.id,
-                line_recurrence=False,
-                contract_line_ids=[
-                    Command.create(
-                        dict(
-                            recurrence,
-                            product_id=fee.id,
-                            name="Helpdesk support #START# - #END#",
-                            quantity=1,
-                            uom_id=fee.uom_id.id,
-                            price_unit=rng.choice([250.0, 450.0, 900.0]),
-                            last_date_invoiced=invoiced_until,
-                        )
+                f"Service contract {len(existing) + i:05d} - {client.name}",
+                client,
+                journal,
+                fee,
+                [
+                    (
+                        "Helpdesk support #START# - #END#",
+                        rng.choice([250.0, 450.0, 900.0]),
                     )
                 ],
+                invoiced_until,
             )
             optional = {
                 "helpdesk_site_ids": [Command.set([sites[(rank - 1) % len(sites)]])]
@@ -840,7 +1022,7 @@ class Generator:
                 {k: v for k, v in optional.items() if k in has and v is not None}
             )
             vals.append(contract)
-        count = 0
+        count = len(existing)
         for batch in chunks(vals, 250):
             count += len(Contract.create(batch))
             self.commit()
@@ -859,32 +1041,46 @@ class Generator:
         )
 
     def make_timesheets(self):
-        env, rng, sizes = self.env, self.rng, self.sizes
+        """The missing timesheet lines (up to sizes.timesheets), on tickets of
+        the billing period that have an agent."""
+        env, rng = self.env, self.rng
         Line = env["account.analytic.line"]
-        if "helpdesk_ticket_id" not in Line._fields:
-            self.stats["timesheets"] = "n/a (no helpdesk_ticket_id on timesheets)"
+        field = self.timesheet_ticket_field
+        if field not in Line._fields:
+            self.stats["timesheets"] = f"n/a (no {field} on timesheets)"
             return
+        count = Line.search_count([(field, "!=", False)])
+        n = self.sizes.timesheets - count
         employees = {
             emp.user_id.id: emp.id
             for emp in env["hr.employee"].search([("user_id", "in", self.agents.ids)])
         }
-        tickets = self._period_tickets(sizes.timesheets)
+        tickets = self._timesheet_tickets(n) if n > 0 else []
         vals = [
-            {
-                "helpdesk_ticket_id": ticket.id,
-                "employee_id": employees[ticket.user_id.id],
-                "date": ticket.date_ack.date(),
-                "unit_amount": rng.choice([0.25, 0.5, 1.0, 1.5, 2.0]),
-                "name": f"Work on {ticket.ticket_ref}",
-            }
-            for i in range(sizes.timesheets if tickets else 0)
+            dict(
+                self._timesheet_vals(ticket),
+                employee_id=employees[ticket.user_id.id],
+                unit_amount=rng.choice([0.25, 0.5, 1.0, 1.5, 2.0]),
+            )
+            for i in range(n if tickets else 0)
             for ticket in [tickets[i % len(tickets)]]
         ]
-        count = 0
         for batch in chunks(vals, 2000):
             count += len(Line.create(batch))
             self.commit()
         self.stats["timesheets"] = count
+
+    def _timesheet_tickets(self, limit):
+        """Hook: the tickets timesheets are recorded on."""
+        return self._period_tickets(limit)
+
+    def _timesheet_vals(self, ticket):
+        """Hook: the ticket's part of a timesheet line."""
+        return {
+            "helpdesk_ticket_id": ticket.id,
+            "date": ticket.date_ack.date(),
+            "name": f"Work on {ticket.ticket_ref}",
+        }
 
     def make_work_lines(self):
         """Extra works and parts on tickets of the billing period (issue #8's
@@ -896,7 +1092,11 @@ class Generator:
         Work = env["helpdesk.ticket.work"]
         Product = env["product.product"]
         is_work = "is_helpdesk_work" in Product._fields
-        products = Product.create(
+        products = Product.search(
+            [("name", "in", ["Bench on-site visit", "Bench toner cartridge"])],
+            order="id",
+        )
+        products = products or Product.create(
             [
                 dict(
                     {"name": "Bench on-site visit", "type": "service"},
@@ -906,8 +1106,9 @@ class Generator:
                 {"name": "Bench toner cartridge", "type": "consu", "list_price": 35.0},
             ]
         )
-        n = max(1, self.sizes.timesheets // 2)
-        tickets = self._period_tickets(n)
+        existing = Work.search_count([])
+        n = max(1, self.sizes.timesheets // 2) - existing
+        tickets = self._period_tickets(n) if n > 0 else []
         has = Work._fields
         vals = []
         for i in range(n if tickets else 0):
@@ -921,7 +1122,7 @@ class Generator:
             }
             vals.append({k: v for k, v in line.items() if k in has})
         try:
-            count = 0
+            count = existing
             with env.cr.savepoint():
                 for batch in chunks(vals, 2000):
                     works = Work.create(batch)
@@ -941,6 +1142,8 @@ class Generator:
         in Japanese or Russian; most published for the clients."""
         env = self.env
         Article = env["helpdesk.article"].with_context(lang="en_US")
+        if Article.with_context(active_test=False).search_count([]) >= count:
+            return Article  # made by a former run: it does not grow
         for code in ("ja_JP", "ru_RU"):
             env["res.lang"]._activate_lang(code)
         rng = self.rng
@@ -1005,44 +1208,64 @@ class Generator:
         return name, sentences[0].format(eq=equipment), body
 
     # ------------------------------------------------------------ all
-    def run(self, addons_hash=None):
-        sizes = self.sizes
-        timings = {}
-
-        def timed(name, fn, *args):
-            t0 = time.perf_counter()
-            result = fn(*args)
-            timings[name] = round(time.perf_counter() - t0, 2)
-            self.log(f"  {name}: {timings[name]} s")
-            return result
-
-        timed("configuration", self.setup_config)
-        timed("clients and portal users", self.make_clients)
-        timed("sites and equipment", self.make_equipment)
-        timed("contracts", self.make_contracts)
-        timed("tickets", self.make_tickets)
-        horizon = datetime.now() - timedelta(hours=sizes.backlog_hours)
-        escalated, warned = timed("SLA steady state", settle_sla, self.env, horizon)
+    def settle_sla(self):
+        horizon = datetime.now() - timedelta(hours=self.sizes.backlog_hours)
+        escalated, warned = settle_sla(self.env, horizon)
         self.stats["sla_settled"] = {"escalated": escalated, "warned": warned}
-        timed("timesheets", self.make_timesheets)
-        timed("work lines", self.make_work_lines)
-        timed("KPI scores", self.env["helpdesk.kpi"]._cron_refresh)
-        timed("knowledge base", self.make_articles)
-        for team in self.teams:
-            team.ack_template_id = self.ack_templates[team.id]
-        self.stats["timings_s"] = timings
-        self.env["ir.config_parameter"].set_param(
-            GEN_PARAM,
-            repr(
+
+    def steps(self):
+        """Hook: the (name, method) of the generation's steps after the
+        configuration; each makes what is missing."""
+        return [
+            ("clients and portal users", self.make_clients),
+            ("sites and equipment", self.make_equipment),
+            ("contracts", self.make_contracts),
+            ("tickets", self.make_tickets),
+            ("SLA steady state", self.settle_sla),
+            ("timesheets", self.make_timesheets),
+            ("work lines", self.make_work_lines),
+            ("KPI scores", self.env["helpdesk.kpi"]._cron_refresh),
+            ("knowledge base", self.make_articles),
+        ]
+
+    def run(self, addons_hash=None, previous=None):
+        """Generate the data, or with `previous` (the record of a former run at
+        a smaller scale, stored in gen_param) grow it to self.sizes. Commits;
+        returns the statistics."""
+        timings = {}
+        if previous:
+            self.stats = dict(previous["stats"])
+            configure = ("configuration (loaded)", self.load_config)
+        else:
+            configure = ("configuration", self.setup_config)
+        for name, step in [configure, *self.steps()]:
+            t0 = time.perf_counter()
+            step()
+            timings[name] = round(time.perf_counter() - t0, 2)
+            self.log(f"  {self.step_prefix}{name}: {timings[name]} s")
+            if step == configure[1]:
+                self._start()
+        self._finish()
+        record = {
+            "sizes": self.sizes.as_dict(),
+            "agent_login": self.stats["agent_login"],
+            "portal_login": self.stats["portal_login"],
+            "generated_at": fields.Datetime.to_string(datetime.now()),
+            "addons_hash": addons_hash,
+            "stats": self.stats,
+        }
+        if previous:
+            # the first generation's timings stay those of the tickets/s row
+            record["generated_at"] = previous["generated_at"]
+            self.stats.setdefault("grown", []).append(
                 {
-                    "sizes": sizes.as_dict(),
-                    "agent_login": self.stats["agent_login"],
-                    "portal_login": self.stats["portal_login"],
-                    "generated_at": fields.Datetime.to_string(datetime.now()),
-                    "addons_hash": addons_hash,
-                    "stats": self.stats,
+                    "from_sizes": previous["sizes"],
+                    "at": fields.Datetime.to_string(datetime.now()),
+                    "timings_s": timings,
                 }
-            ),
-        )
+            )
+        else:
+            self.stats["timings_s"] = timings
+        self.env["ir.config_parameter"].set_param(self.gen_param, repr(record))
         self.commit()
         return self.stats

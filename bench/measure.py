@@ -419,6 +419,18 @@ def read_cases(side):
     }
 
 
+def visible_open(side):
+    """How many open tickets the side's agent sees: the count of the read
+    measurements (the action's open filter, through his record rules)."""
+
+    def fn(cr):
+        env = side.runner.env(cr, side.agent_id)
+        domain = action_domain(env, side.action, side.open_filters)
+        return env["helpdesk.ticket"].search_count(domain)
+
+    return side.runner.once(fn)[2]
+
+
 def measure_reads(runner, agent_id, peer=None):
     """List, kanban, grouped reads and the open count of the ticket action, as
     an agent; with `peer` (a Side), the OCA peer's too, run by run in turns.

@@ -14,11 +14,11 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections import defaultdict
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from odoo import Command, fields
+from odoo import Command
 
 from bench import datagen
 
@@ -140,11 +140,40 @@ def write_conf(conf, addons_path):
 
 # ---------------------------------------------------------------- data
 class PeerGenerator(datagen.Generator):
-    """Our generator's sizes, clients, portal users, random choices and
-    lifecycle plan, on the peer's models."""
+    """Our generator's sizes, clients, portal users, random choices, waves and
+    lifecycle plan, on the peer's models (its hooks overridden); it grows a
+    former generation's data the same way."""
+
+    gen_param = GEN_PARAM
+    team_model = "helpdesk.ticket.team"
+    member_field = "user_ids"
+    type_model = "helpdesk.ticket.category"
+    # the peer has no date received: its tickets are created at the wave's time
+    received_field = "create_date"
+    timesheet_ticket_field = "ticket_id"
+    step_prefix = "peer "
 
     def stage(self, kind):
         return self.ref(f"helpdesk_mgmt.helpdesk_ticket_stage_{kind}")
+
+    def staff_groups(self):
+        # agents see their teams' tickets (align_visibility makes them see the
+        # same tickets as ours)
+        return (
+            self.ref("helpdesk_mgmt.group_helpdesk_user_team")
+            | self.ref("base.group_partner_manager")
+            | self.ref("hr_timesheet.group_hr_timesheet_user"),
+            self.ref("helpdesk_mgmt.group_helpdesk_manager"),
+        )
+
+    def _agent_skills(self, agents):
+        pass  # the peer has no skills
+
+    def _start(self):
+        pass
+
+    def _finish(self):
+        pass
 
     def setup_config(self):
         env = self.env
@@ -170,56 +199,10 @@ class PeerGenerator(datagen.Generator):
         self.tags = env["helpdesk.ticket.tag"].create(
             [{"name": f"Bench {t}"} for t in ("hardware", "software", "billing")]
         )
-        self.channels = {
-            ours: self.ref(f"helpdesk_mgmt.helpdesk_ticket_channel_{theirs}").id
-            for ours, theirs in CHANNELS.items()
-        }
-        Users = env["res.users"].with_context(no_reset_password=True)
-        user_groups = (
-            self.ref("helpdesk_mgmt.group_helpdesk_user")
-            | self.ref("base.group_partner_manager")
-            | self.ref("hr_timesheet.group_hr_timesheet_user")
-        )
-        self.manager = Users.create(
-            {
-                "name": "Bench Manager",
-                "login": "bench.manager",
-                "email": "bench.manager@example.com",
-                "groups_id": [
-                    Command.set(self.ref("helpdesk_mgmt.group_helpdesk_manager").ids)
-                ],
-            }
-        )
-        self.agents = Users.create(
-            [
-                {
-                    "name": f"Bench Agent {i:03d}",
-                    "login": f"bench.agent.{i:03d}",
-                    "email": f"bench.agent.{i:03d}@example.com",
-                    "groups_id": [Command.set(user_groups.ids)],
-                }
-                for i in range(1, self.sizes.agents + 1)
-            ]
-        )
-        staff = self.manager | self.agents
-        existing = env["hr.employee"].search([("user_id", "in", staff.ids)])
-        env["hr.employee"].create(
-            [
-                {"name": user.name, "user_id": user.id, "hourly_cost": 40.0}
-                for user in staff - existing.user_id
-            ]
-        )
+        self._channels()
+        self.make_staff(*self.staff_groups())
         # the same four teams, members and weights as ours, each with its
         # timesheet project and the SLA on
-        agents = self.agents
-        quarter = max(1, len(agents) // 4)
-        members = [
-            agents[: 2 * quarter],
-            agents[quarter : 2 * quarter],
-            agents[2 * quarter : 3 * quarter],
-            agents[3 * quarter :],
-        ]
-        names = ["Service Desk", "Network", "Field Service", "Key Accounts"]
         projects = env["project.project"].create(
             [
                 {
@@ -227,7 +210,7 @@ class PeerGenerator(datagen.Generator):
                     "allow_timesheets": True,
                     "privacy_visibility": "employees",
                 }
-                for name in names
+                for name in datagen.TEAM_NAMES
             ]
         )
         # one by one: helpdesk_mgmt_timesheet's team constraint expects one record
@@ -245,15 +228,13 @@ class PeerGenerator(datagen.Generator):
                         "default_project_id": project.id,
                     }
                     for name, team_members, project in zip(
-                        names, members, projects, strict=True
+                        datagen.TEAM_NAMES, self.team_members(), projects, strict=True
                     )
                 ]
             )
         )
-        self.team_weights = [50, 20, 20, 10]
-        # manual assignment on the last team, as ours; the others assign at
-        # creation (ours: round robin, least open, skill)
-        self.manual_teams = self.teams[3:]
+        self.team_weights = datagen.TEAM_WEIGHTS
+        self._manual_teams()
         # the peer's SLA policies for our two tariffs (resolve 8 h, 24 h)
         done = self.stage("done")
         waiting = self.stage("awaiting")
@@ -271,10 +252,33 @@ class PeerGenerator(datagen.Generator):
                 for tariff, hours in ((self.gold, 8), (self.silver, 24))
             ]
         )
-        self.stats["agent_login"] = agents[0].login
+        self.stats["agent_login"] = self.agents[0].login
         self.commit()
 
-    def _ticket_vals(self, client, received):
+    def load_config(self):
+        super().load_config()
+        self._channels()
+        self._manual_teams()
+
+    def _channels(self):
+        self.channels = {
+            ours: self.ref(f"helpdesk_mgmt.helpdesk_ticket_channel_{theirs}").id
+            for ours, theirs in CHANNELS.items()
+        }
+
+    def _manual_teams(self):
+        # manual assignment on the last team, as ours; the others assign at
+        # creation (ours: round robin, least open, skill)
+        self.manual_teams = self.teams[3:]
+
+    def steps(self):
+        return [
+            ("clients and portal users", self.make_clients),
+            ("tickets", self.make_tickets),
+            ("timesheets", self.make_timesheets),
+        ]
+
+    def _ticket_vals(self, client, moment):
         rng = self.rng
         team_index = rng.choices(range(len(self.teams)), self.team_weights)[0]
         team = self.teams[team_index]
@@ -303,44 +307,22 @@ class PeerGenerator(datagen.Generator):
             vals["user_id"] = rng.choice(members)
         return vals
 
-    def make_tickets(self):
-        sizes = self.sizes
-        n = sizes.tickets
-        waves = max(1, min(n // 20, 2 * sizes.span_days))
-        wave_size = -(-n // waves)
-        start = self.now - timedelta(days=sizes.span_days)
-        step = (self.now - timedelta(minutes=30) - start) / waves
-        clients = self._ticket_clients(n)
-        Ticket = self.env["helpdesk.ticket"]
-        created = 0
-        counts = defaultdict(int)
-        for w in range(waves):
-            batch_clients = clients[w * wave_size : (w + 1) * wave_size]
-            if not batch_clients:
-                break
-            moment = start + step * (w + 1)
-            vals = [self._ticket_vals(client, moment) for client in batch_clients]
-            # create_date (the SLA deadlines' start) is the transaction's time
-            self.cr._now = moment
+    @contextmanager
+    def _ticket_patches(self):
+        yield
+
+    def _sync(self, tickets, when):
+        pass  # the peer's SLA is computed by its own cron
+
+    @contextmanager
+    def _clock(self, moment):
+        # create_date (the SLA deadlines' start) is the transaction's time
+        self.cr._now = moment
+        try:
             with datagen.odoo_clock(moment):
-                tickets = Ticket.create(vals)
-            plan = [
-                (moment + timedelta(minutes=offset), action, ids)
-                for offset, actions in sorted(self._plan(tickets).items())
-                for action in datagen.STEP_ORDER
-                if (ids := actions.get(action))
-                and moment + timedelta(minutes=offset) <= self.now
-            ]
-            for when, action, ids in plan:
-                with datagen.odoo_clock(when):
-                    getattr(self, f"_do_{action}")(Ticket.browse(ids), when)
-                counts[action] += len(ids)
+                yield
+        finally:
             self.cr._now = None
-            created += len(tickets)
-            if w % 5 == 4 or w == waves - 1:
-                self.commit()
-                self.log(f"  tickets {created}/{n}")
-        self.stats["ticket_steps"] = dict(counts)
 
     # lifecycle steps (the clock is set to `when`); the peer has one closed
     # stage (Done) for our resolved and closed
@@ -363,71 +345,82 @@ class PeerGenerator(datagen.Generator):
     def _do_close(self, tickets, when):
         pass
 
-    def make_timesheets(self):
-        """As many timesheet lines as ours, on the tickets of the billing period
-        that have an agent."""
-        env, rng, sizes = self.env, self.rng, self.sizes
+    def _timesheet_tickets(self, limit):
+        """The tickets of the billing period that have an agent and were
+        taken up."""
         start, end = self.billing_period()
-        tickets = env["helpdesk.ticket"].search(
+        return self.env["helpdesk.ticket"].search(
             [
                 ("create_date", ">=", datetime.combine(start, datetime.min.time())),
                 ("create_date", "<=", datetime.combine(end, datetime.max.time())),
                 ("user_id", "in", self.agents.ids),
                 ("stage_id", "!=", self.stage("new").id),
             ],
-            limit=sizes.timesheets,
+            limit=limit,
         )
-        employees = {
-            emp.user_id.id: emp.id
-            for emp in env["hr.employee"].search([("user_id", "in", self.agents.ids)])
+
+    def _timesheet_vals(self, ticket):
+        return {
+            "ticket_id": ticket.id,
+            "project_id": ticket.project_id.id,
+            "date": ticket.create_date.date(),
+            "name": f"Work on {ticket.number}",
         }
-        vals = [
-            {
-                "ticket_id": ticket.id,
-                "project_id": ticket.project_id.id,
-                "employee_id": employees[ticket.user_id.id],
-                "date": ticket.create_date.date(),
-                "unit_amount": rng.choice([0.25, 0.5, 1.0, 1.5, 2.0]),
-                "name": f"Work on {ticket.number}",
-            }
-            for i in range(sizes.timesheets if tickets else 0)
-            for ticket in [tickets[i % len(tickets)]]
-        ]
-        count = 0
-        for batch in datagen.chunks(vals, 2000):
-            count += len(env["account.analytic.line"].create(batch))
-            self.commit()
-        self.stats["timesheets"] = count
 
-    def run(self, addons_hash=None):
-        timings = {}
 
-        def timed(name, fn):
-            t0 = time.perf_counter()
-            fn()
-            timings[name] = round(time.perf_counter() - t0, 2)
-            self.log(f"  peer {name}: {timings[name]} s")
+# ---------------------------------------------------------------- visibility
+def our_visible_teams(env):
+    """{login of each of our bench agents: names of the teams whose tickets he
+    sees}: his own teams and those open to all agents."""
+    agents = env["res.users"].search([("login", "=like", "bench.agent.%")])
+    return {
+        user.login: sorted(user.helpdesk_visible_team_ids.mapped("name"))
+        for user in agents
+    }
 
-        timed("configuration", self.setup_config)
-        timed("clients and portal users", self.make_clients)
-        timed("tickets", self.make_tickets)
-        timed("timesheets", self.make_timesheets)
-        self.stats["timings_s"] = timings
-        self.env["ir.config_parameter"].set_param(
-            GEN_PARAM,
-            repr(
-                {
-                    "sizes": self.sizes.as_dict(),
-                    "agent_login": self.stats["agent_login"],
-                    "portal_login": self.stats["portal_login"],
-                    "generated_at": fields.Datetime.to_string(datetime.now()),
-                    "addons_hash": addons_hash,
-                    "stats": self.stats,
-                }
-            ),
+
+def align_visibility(registry, visible, log):
+    """Let the peer's agents see the tickets ours see (`visible`, from
+    our_visible_teams): the peer's "User: Team tickets" role (his teams'
+    tickets and those of no team, as our rule) instead of "User" (all tickets),
+    and membership of the peer's teams that bear the names of the teams he sees
+    in ours (the peer has no team open to all agents: its teams' members are who
+    see them). Idempotent and done on every run, so that databases generated
+    before it (--keep) are aligned too; commits. Returns the number of agents
+    and teams changed."""
+    from odoo import SUPERUSER_ID, api
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, datagen.GEN_CONTEXT)
+        Users = env["res.users"].with_context(active_test=False)
+        agents = Users.search([("login", "in", list(visible))])
+        everyone = env.ref("helpdesk_mgmt.group_helpdesk_user")
+        team_role = env.ref("helpdesk_mgmt.group_helpdesk_user_team")
+        downgraded = agents.filtered(lambda user: everyone in user.groups_id)
+        downgraded.write(
+            {"groups_id": [Command.unlink(everyone.id), Command.link(team_role.id)]}
         )
-        self.commit()
-        return self.stats
+        names = {name for team_names in visible.values() for name in team_names}
+        teams = (
+            env["helpdesk.ticket.team"]
+            .with_context(active_test=False)
+            .search([("name", "in", sorted(names))])
+        )
+        changed = 0
+        for team in teams:
+            members = agents.filtered(
+                lambda user, t=team: t.name in visible[user.login]
+            )
+            wanted = (team.user_ids - agents) | members
+            if wanted != team.user_ids:
+                team.user_ids = [Command.set(wanted.ids)]
+                changed += 1
+        if downgraded or changed:
+            log(
+                f"  peer visibility aligned with ours: {len(downgraded)} agents "
+                f"on team tickets, {changed} teams' members"
+            )
+        return len(downgraded) + changed
 
 
 # ---------------------------------------------------------------- measurements
@@ -518,22 +511,18 @@ def prepare(args, conf, py, var, log, bootstrap, release):
         )
         steps["peer_database"] = round(time.perf_counter() - t, 1)
         registry = bootstrap(peer_conf, db)
-        sizes = datagen.Sizes.from_scale(
-            args.scale, open_share=args.open_share, backlog_hours=args.sla_backlog_hours
-        )
-        log(f"generating the peer's data: {sizes.as_dict()}")
+        log("the peer's data:")
         t = time.perf_counter()
-        from odoo import SUPERUSER_ID, api
-
-        with registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, GEN_CONTEXT)
-            PeerGenerator(env, sizes, log).run()
+        datagen.generate(registry, PeerGenerator, args, log)
         steps["peer_generation"] = round(time.perf_counter() - t, 1)
         generation = stored_generation(registry)
     else:
         log(f"reusing {db}, generated {generation['generated_at']}")
-        if generation["sizes"]["scale"] != args.scale:
-            log(f"  note: its data is at scale {generation['sizes']['scale']}")
+        if datagen.should_grow(generation, args, log):
+            t = time.perf_counter()
+            datagen.generate(registry, PeerGenerator, args, log, previous=generation)
+            steps["peer_growth"] = round(time.perf_counter() - t, 1)
+            generation = stored_generation(registry)
     return registry, generation, peer_conf, steps
 
 
@@ -565,23 +554,12 @@ def context_info(registry, generation):
         return agent.id, portal.login, ticket.id, counts
 
 
-# the generation's context, as ours (bench/run.py)
-GEN_CONTEXT = {
-    "tracking_disable": True,
-    "mail_create_nolog": True,
-    "mail_notrack": True,
-    "mail_auto_subscribe_no_notify": True,
-    "mail_create_nosubscribe": False,
-}
-
-
 def measure_contract_alone(runner, contracts, lines):
     """OCA contract alone, for the invoicing comparison: the peer's database
     has it (from our dependency template) without helpdesk_billing. In each run's
     transaction (untimed) `contracts` monthly post-paid contracts are created,
     due for the previous month, with as many lines in all as our run invoices
     (`lines`); then its monthly run (cron_recurring_create_invoice) is timed."""
-    from odoo import Command
 
     def run(cr):
         env = runner.env(cr)
@@ -609,27 +587,17 @@ def measure_contract_alone(runner, contracts, lines):
         ]
         Contract.create(
             [
-                dict(
+                datagen.contract_vals(
                     recurrence,
-                    name=f"Service contract {i:05d}",
-                    partner_id=clients[i % len(clients)].id,
-                    contract_type="sale",
-                    journal_id=journal.id,
-                    line_recurrence=False,
-                    contract_line_ids=[
-                        Command.create(
-                            dict(
-                                recurrence,
-                                product_id=fee.id,
-                                name=f"Helpdesk support {j} #START# - #END#",
-                                quantity=1,
-                                uom_id=fee.uom_id.id,
-                                price_unit=250.0 + j,
-                                last_date_invoiced=period_start - timedelta(days=1),
-                            )
-                        )
+                    f"Service contract {i:05d}",
+                    clients[i % len(clients)],
+                    journal,
+                    fee,
+                    [
+                        (f"Helpdesk support {j} #START# - #END#", 250.0 + j)
                         for j in range(max(1, n))
                     ],
+                    period_start - timedelta(days=1),
                 )
                 for i, n in enumerate(per_contract)
             ]

@@ -33,6 +33,8 @@ from bench import datagen, dbsetup, httpbench, measure, peer
 
 T0 = time.perf_counter()
 GROUPS = ("create", "reads", "kpi", "sla", "invoicing", "portal", "kb")
+# the open tickets each side's agent sees may differ by this much (--peer)
+VISIBLE_TOLERANCE_PCT = 2.0
 
 
 def log(msg):
@@ -57,7 +59,8 @@ def parse_args(argv=None):
         "--keep",
         action="store_true",
         help="reuse the database when it already holds generated data (the SLA "
-        "targets that fell due since are marked handled first)",
+        "targets that fell due since are marked handled first); data generated at "
+        "a smaller --scale grows to it: only the missing records are generated",
     )
     parser.add_argument(
         "--runs",
@@ -111,6 +114,12 @@ def parse_args(argv=None):
     parser.add_argument(
         "--peer-db",
         help="the peer's database (default: the --db name + _peer)",
+    )
+    parser.add_argument(
+        "--allow-unequal-visibility",
+        action="store_true",
+        help="with --peer, measure even when the open tickets the two agents "
+        f"see differ by more than {VISIBLE_TOLERANCE_PCT:g} %% (a loud warning)",
     )
     parser.add_argument(
         "--peer-port",
@@ -312,13 +321,15 @@ def stored_generation(registry):
     return ast.literal_eval(row_[0]) if row_ else None
 
 
-def prepare_peer(args, conf, py, var, results):
-    """The OCA peer's database (bench/peer.py) and its Side; results["peer"]
-    gets its data. Returns (side, its portal login and ticket id, conf)."""
+def prepare_peer(args, conf, py, var, results, visible):
+    """The OCA peer's database (bench/peer.py) and its Side, its agents seeing
+    the teams ours see (`visible`); results["peer"] gets its data. Returns
+    (side, its portal login and ticket id, conf)."""
     registry, generation, peer_conf, steps = peer.prepare(
         args, conf, py, var, log, bootstrap_odoo, release_db
     )
     results["steps_s"].update(steps)
+    peer.align_visibility(registry, visible, log)
     agent_id, portal_login, ticket_id, counts = peer.context_info(registry, generation)
     results["peer"] = {
         "db": args.peer_db,
@@ -333,6 +344,33 @@ def prepare_peer(args, conf, py, var, results):
         measure.Side, measure.Runner(registry, args.runs, log), agent_id
     )
     return side, (portal_login, ticket_id, peer_conf)
+
+
+def check_visibility(args, results, ours, peer_side):
+    """The open tickets each agent sees (results["visible_open"]): the
+    filtered reads compare like with like only when they match, so the run
+    stops when they differ by more than VISIBLE_TOLERANCE_PCT (goes on with a
+    warning with --allow-unequal-visibility)."""
+    counts = {
+        "ours": measure.visible_open(ours),
+        "peer": measure.visible_open(peer_side),
+    }
+    diff = abs(counts["ours"] - counts["peer"]) / max(1, *counts.values()) * 100
+    results["visible_open"] = dict(counts, diff_pct=round(diff, 2))
+    log(
+        f"open tickets the agent sees: ours {counts['ours']:,}, "
+        f"peer {counts['peer']:,} ({diff:.1f} % apart)"
+    )
+    if diff > VISIBLE_TOLERANCE_PCT:
+        msg = (
+            f"the agents see {diff:.1f} % different numbers of open tickets "
+            f"(more than {VISIBLE_TOLERANCE_PCT:g} %): the reads would not compare "
+            "like with like"
+        )
+        if not args.allow_unequal_visibility:
+            sys.exit(f"bench: {msg}; --allow-unequal-visibility to measure anyway")
+        log(f"WARNING: {msg}")
+        results["visible_open"]["warning"] = msg
 
 
 def measure_invoicing(runner, peer_side):
@@ -429,33 +467,26 @@ def main(argv=None):
         results["template"] = template
         registry = bootstrap_odoo(conf, args.db)
 
-        sizes = datagen.Sizes.from_scale(
-            args.scale, open_share=args.open_share, backlog_hours=args.sla_backlog_hours
-        )
-        log(f"generating data: {sizes.as_dict()}")
         t = time.perf_counter()
-        from odoo import SUPERUSER_ID, api
-
-        with registry.cursor() as cr:
-            env = api.Environment(
-                cr,
-                SUPERUSER_ID,
-                {
-                    "tracking_disable": True,
-                    "mail_create_nolog": True,
-                    "mail_notrack": True,
-                    "mail_auto_subscribe_no_notify": True,
-                    "mail_create_nosubscribe": False,
-                },
-            )
-            gen_stats = datagen.Generator(env, sizes, log).run(addons_hash())
+        results["generation"] = datagen.generate(
+            registry, datagen.Generator, args, log, addons_hash()
+        )
         results["steps_s"]["generation"] = round(time.perf_counter() - t, 1)
-        results["generation"] = gen_stats
         generation = stored_generation(registry)
     else:
         log(f"reusing {args.db}, generated {generation['generated_at']}")
-        if generation["sizes"]["scale"] != args.scale:
-            log(f"  note: its data is at scale {generation['sizes']['scale']}")
+        if datagen.should_grow(generation, args, log):
+            t = time.perf_counter()
+            datagen.generate(
+                registry,
+                datagen.Generator,
+                args,
+                log,
+                generation.get("addons_hash"),
+                previous=generation,
+            )
+            results["steps_s"]["growth"] = round(time.perf_counter() - t, 1)
+            generation = stored_generation(registry)
         if generation.get("addons_hash") != addons_hash():
             log(
                 "  warning: the addons changed since the data was generated (the "
@@ -505,12 +536,16 @@ def main(argv=None):
         )
         results["counts"] = counts
         agent_id, manager_id = agent.id, manager.id
+        visible = peer.our_visible_teams(env) if args.peer else None
         portal_login, ticket_id = portal.login, ticket.id
         portal_id = portal.id
     log(f"data: {counts}")
     peer_side = peer_http = None
     if args.peer:
-        peer_side, peer_http = prepare_peer(args, conf, py, var, results)
+        peer_side, peer_http = prepare_peer(args, conf, py, var, results, visible)
+        check_visibility(
+            args, results, measure.Side("ours", runner, agent_id), peer_side
+        )
 
     t = time.perf_counter()
     m = {}
@@ -550,7 +585,7 @@ def main(argv=None):
         "targets are set for scale 1 on a 2-core machine"
     )
     if results.get("peer"):
-        print_peer(results["peer"])
+        print_peer(results["peer"], results.get("visible_open"))
     print_table(rows)
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -559,7 +594,7 @@ def main(argv=None):
     return 0
 
 
-def print_peer(info):
+def print_peer(info, visible=None):
     counts, gen = info["counts"], info.get("generation") or {}
     secs = gen.get("timings_s", {})
     line = (
@@ -572,6 +607,12 @@ def print_peer(info):
         per_k = secs["tickets"] / counts["helpdesk.ticket"] * 1000
         line += f"; its tickets generated in {per_k:.1f} s per 1,000"
     print(line)
+    if visible:
+        print(
+            f"open tickets the measured agent sees: ours {visible['ours']:,}, "
+            f"peer {visible['peer']:,} ({visible['diff_pct']:.1f} % apart"
+            + (", WARNING: over the tolerance)" if visible.get("warning") else ")")
+        )
     print(
         "ours/peer: our rate / its rate for creation (target >= 1.0), our time / "
         "its time for reads and pages (target <= 1.0, < 1.0 to keep a lead)"
