@@ -98,6 +98,12 @@ class AccountMove(models.Model):
             | lines.helpdesk_sla_line_ids.ticket_id
         )
 
+    def _helpdesk_get_summary_line(self, kind):
+        """The invoice's line of `kind` ("hours" or "sla_credit", one of each
+        at most); empty without one (or without invoice)."""
+        lines = self.invoice_line_ids.filtered(lambda line: line.helpdesk_kind == kind)
+        return lines[:1]
+
     @api.model
     def _helpdesk_get_drafts(self, periods):
         """{contract: its draft invoice of the period} for {contract: (start,
