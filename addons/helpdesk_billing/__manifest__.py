@@ -6,7 +6,7 @@
     "category": "Services/Helpdesk",
     "license": "AGPL-3",
     "author": "Helpdesk Service Desk contributors",
-    "website": "https://github.com/helpdesk-service-desk/helpdesk",
+    "development_status": "Beta",
     "depends": ["helpdesk_service", "account", "contract", "queue_job"],
     "data": [
         "security/ir.model.access.csv",
@@ -16,6 +16,7 @@
         "security/queue_job_security.xml",
         "data/product_product_data.xml",
         "data/queue_job_data.xml",
+        "data/spreadsheet_dashboard_data.xml",
         "views/contract_contract_views.xml",
         "views/helpdesk_sla_views.xml",
         "views/helpdesk_ticket_views.xml",
@@ -35,5 +36,10 @@
         "demo/contract_contract_demo.xml",
         "demo/helpdesk_ticket_work_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "helpdesk_billing/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

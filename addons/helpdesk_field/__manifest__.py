@@ -6,7 +6,7 @@
     "category": "Services/Helpdesk",
     "license": "AGPL-3",
     "author": "Helpdesk Service Desk contributors",
-    "website": "https://github.com/helpdesk-service-desk/helpdesk",
+    "development_status": "Beta",
     "depends": ["helpdesk_service", "helpdesk_billing", "sms"],
     "data": [
         "security/helpdesk_field_groups.xml",
@@ -40,5 +40,12 @@
             "helpdesk_field/static/tests/tours/*.js",
         ],
     },
+    "images": [
+        "static/description/field-dispatch-list.png",
+        "static/description/field-planning.png",
+        "static/description/field-today.png",
+        "static/description/field-on-site.png",
+        "static/description/field-report.png",
+    ],
     "installable": True,
 }

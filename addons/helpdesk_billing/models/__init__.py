@@ -3,6 +3,7 @@ from . import res_company
 from . import res_config_settings
 from . import product_template
 from . import contract_contract
+from . import contract_contract_invoicing
 from . import contract_contract_job
 from . import contract_line
 from . import helpdesk_sla
@@ -14,3 +15,4 @@ from . import account_move
 from . import account_move_line
 from . import account_analytic_line
 from . import queue_job
+from . import helpdesk_ticket_contract_context

@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 
 class AccountMoveLine(models.Model):
@@ -81,9 +81,7 @@ class AccountMoveLine(models.Model):
         # a work line is billed by one live invoice line at most (a line of a
         # cancelled invoice or a released one does not count); an invoice has
         # one line of extra hours and one SLA credit at most
-        self.env.cr.execute(
-            SQL("DROP INDEX IF EXISTS account_move_line_helpdesk_work_uniq")
-        )
+        sql.drop_index(self.env.cr, "account_move_line_helpdesk_work_uniq", self._table)
         for name, columns, where in (
             (
                 "account_move_line_helpdesk_work_live_uniq",
@@ -99,6 +97,7 @@ class AccountMoveLine(models.Model):
                 SQL("helpdesk_kind IN ('hours', 'sla_credit')"),
             ),
         ):
+            # raw SQL: tools.sql.create_unique_index() makes no partial index
             self.env.cr.execute(
                 SQL(
                     "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (%s) WHERE %s",

@@ -10,11 +10,14 @@ CONTRACT_TRIGGER_FIELDS = {"contract_id", "site_id", "equipment_ids"}
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
+    # precomputed: inserted with the ticket, so that neither its tracking nor
+    # the contract constraint reads the new row back
     contract_id = fields.Many2one(
         "contract.contract",
         compute="_compute_contract_id",
         store=True,
         readonly=False,
+        precompute=True,
         index="btree_not_null",
         tracking=True,
         check_company=True,

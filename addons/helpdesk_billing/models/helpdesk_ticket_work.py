@@ -515,8 +515,8 @@ class HelpdeskTicketWork(models.Model):
         """Commands creating one invoice line per work line, in `currency`, for
         an invoice of `partner` (the client) under `fiscal_position`. Taxes and
         accounts come from the product and the fiscal position (account computes
-        them); the analytic distribution is computed here once per product, as
-        account would do it once per line."""
+        them); the analytic distribution is given here once per product: account
+        would search the distribution models once per line."""
         commands = []
         distributions = {}
         # the tickets' reference only, not their wide rows
@@ -554,20 +554,23 @@ class HelpdeskTicketWork(models.Model):
     @api.model
     def _get_analytic_distribution(self, product, partner, company, fiscal_position):
         """The analytic distribution account gives an invoice line of `product`
-        (account.move.line._compute_analytic_distribution)."""
-        accounts = product.product_tmpl_id.with_company(company).get_product_accounts(
-            fiscal_pos=fiscal_position
+        for `partner`: the distribution models' own look-up, with the arguments
+        of account.move.line._compute_analytic_distribution for a line that no
+        other document distributes (no related distribution, hence no plan
+        already applied)."""
+        template = product.product_tmpl_id.with_company(company)
+        account = template.get_product_accounts(fiscal_pos=fiscal_position)["income"]
+        partner = partner.commercial_partner_id
+        Model = self.env["account.analytic.distribution.model"]
+        distribution = Model._get_distribution(
+            {
+                "product_id": product.id,
+                "product_categ_id": product.categ_id.id,
+                "partner_id": partner.id,
+                "partner_category_id": partner.category_id.ids,
+                "account_prefix": account.code,
+                "company_id": company.id,
+                "related_root_plan_ids": self.env["account.analytic.plan"],
+            }
         )
-        return (
-            self.env["account.analytic.distribution.model"]._get_distribution(
-                {
-                    "product_id": product.id,
-                    "product_categ_id": product.categ_id.id,
-                    "partner_id": partner.id,
-                    "partner_category_id": partner.category_id.ids,
-                    "account_prefix": accounts["income"].code,
-                    "company_id": company.id,
-                }
-            )
-            or False
-        )
+        return distribution or False

@@ -5,6 +5,7 @@ from . import test_work_lines
 from . import test_work_bounds
 from . import test_invoicing
 from . import test_invoicing_jobs
+from . import test_invoicing_batch
 from . import test_invoice_cancel
 from . import test_overage_credit
 from . import test_performance
@@ -16,3 +17,6 @@ from . import test_contract_isolation
 from . import test_portal_fields
 from . import test_work_recorded
 from . import test_invoice_language
+from . import test_view_access
+from . import test_ticket_contract_context
+from . import test_dashboard

@@ -218,6 +218,44 @@ class TestInvoicing(HelpdeskBillingCommon):
         work_lines = self._invoice_lines(invoice, "work")
         self.assertEqual(work_lines.tax_ids, self.tax_sale_b)
 
+    def test_analytic_distribution_models_apply_to_work_lines(self):
+        plan = self.env["account.analytic.plan"].create({"name": "Helpdesk"})
+        parts, client = self.env["account.analytic.account"].create(
+            [
+                {"name": "Spare parts", "plan_id": plan.id},
+                {"name": "Client", "plan_id": plan.id},
+            ]
+        )
+        self.env["account.analytic.distribution.model"].create(
+            [
+                {
+                    "product_id": self.drum.id,
+                    "analytic_distribution": {str(parts.id): 100},
+                },
+                {
+                    "partner_id": self.other_client.id,
+                    "analytic_distribution": {str(client.id): 100},
+                },
+            ]
+        )
+        lines = self._invoice_lines(self._cron(), "work")
+        self.assertEqual(
+            {line.product_id: line.analytic_distribution for line in lines},
+            {self.drum: {str(parts.id): 100}, self.toner: False},
+        )
+        # the client's own model, for a client without contract
+        work = self._work(self._ticket(partner=self.other_contact), self.toner)
+        moves = self._run_wizard(partner_ids=[Command.set(self.other_client.ids)])
+        line = self._invoice_lines(moves).filtered(lambda l: l.helpdesk_work_id == work)
+        self.assertEqual(line.analytic_distribution, {str(client.id): 100})
+        # as on account's invoice lines: the models of the contact's company
+        self.assertEqual(
+            self.Work._get_analytic_distribution(
+                self.toner, self.other_contact, self.env.company, self.fiscal_pos_a
+            ),
+            {str(client.id): 100},
+        )
+
     def test_accountant_runs_the_wizard(self):
         wizard = self._wizard().with_user(self.accountant)
         action = wizard.action_invoice()

@@ -1,4 +1,5 @@
 from . import test_conflicts
+from . import test_conflict_queries
 from . import test_engineer_rights
 from . import test_field_ui
 from . import test_portal
@@ -10,3 +11,6 @@ from . import test_portal_fields
 from . import test_recorded_facts
 from . import test_field_language
 from . import test_visit_language
+from . import test_view_access
+from . import test_home_action
+from . import test_field_roles

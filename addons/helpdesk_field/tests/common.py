@@ -50,14 +50,14 @@ class HelpdeskFieldCommon:
             name="Dana Dispatch",
             email="dana@example.com",
             tz="UTC",
-            groups="base.group_user,helpdesk_service.group_helpdesk_user",
+            groups="base.group_user,helpdesk_field.group_field_dispatcher",
         )
         cls.outsider = new_test_user(
             env,
             login="hf_outsider",
             name="Otto Outsider",
             tz="UTC",
-            groups="base.group_user,helpdesk_service.group_helpdesk_user",
+            groups="base.group_user,helpdesk_field.group_field_dispatcher",
         )
         cls.calendar = env["resource.calendar"].create(
             {

@@ -60,6 +60,23 @@ class TestConflicts(HelpdeskFieldCommon, TransactionCase):
         )
         self.assertEqual(evening.conflict_reason, "Outside Tom Field's working hours")
 
+    def test_one_minute_outside_working_hours_is_tolerated(self):
+        # one minute out is tolerated, two (even in two pieces) are not
+        late = self._create_visit(start=MONDAY.replace(hour=16), hours=61 / 60)
+        lunch = self._create_visit(
+            start=MONDAY.replace(hour=11, minute=59), hours=1, user_id=self.engineer2.id
+        )
+        later = self._create_visit(
+            start=MONDAY.replace(hour=16, minute=59) + timedelta(days=1), hours=2 / 60
+        )
+        split = self._create_visit(
+            start=MONDAY.replace(hour=7, minute=59) + timedelta(days=2),
+            hours=242 / 60,
+        )
+        self.assertEqual(
+            (late | lunch | later | split).filtered("has_conflict"), lunch | split
+        )
+
     def test_leave_is_outside_working_hours(self):
         self.env["resource.calendar.leaves"].create(
             {

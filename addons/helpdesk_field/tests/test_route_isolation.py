@@ -159,6 +159,9 @@ ROUTES = {
     },
     # helpdesk_service: Odoo's rating page, refused to other clients' users
     # (a rating token is the client's link: an unknown one is a 404)
+    # helpdesk_service: the URL of an equipment's QR label (a random token
+    # here: the own and foreign labels are tested in TestEquipmentLabelRoute)
+    "/eq/<string:token>": {"method": "GET", "args": {"token": "token"}},
     "/rate/<string:token>/submit_feedback": {
         "method": "POST",
         "args": {"token": "token"},
@@ -249,6 +252,7 @@ OTHER_ROUTES = {
 # Reports printing the records of our models, with the model they print.
 REPORTS = {
     "helpdesk_field.report_helpdesk_visit": "helpdesk.visit",
+    "helpdesk_service.report_equipment_label_a4_3x8": "helpdesk.equipment",
     "account.report_invoice": "account.move",
     "contract.report_contract_template": "contract.contract",
 }
@@ -326,10 +330,10 @@ class TestRouteIsolation(AccountTestInvoicingHttpCommon):
             "portal_company": user("portal_company", "base.group_portal"),
             "portal_own": user("portal_own", "base.group_portal"),
             "agent_team": user(
-                "agent_team", internal + "helpdesk_service.group_helpdesk_user"
+                "agent_team", internal + "helpdesk_field.group_field_dispatcher"
             ),
             "dispatcher": user(
-                "dispatcher", internal + "helpdesk_service.group_helpdesk_user"
+                "dispatcher", internal + "helpdesk_field.group_field_dispatcher"
             ),
             "engineer": user(
                 "engineer", internal + "helpdesk_field.group_field_engineer"

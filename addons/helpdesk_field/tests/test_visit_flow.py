@@ -190,7 +190,8 @@ class TestVisitFlow(HelpdeskFieldCommon, SMSCase):
         with (
             self.mockSMSGateway(),
             self.assertLogs(
-                "odoo.addons.helpdesk_field.models.helpdesk_visit", "WARNING"
+                "odoo.addons.helpdesk_field.models.helpdesk_visit_notification",
+                "WARNING",
             ),
         ):
             visit.action_confirm_done()

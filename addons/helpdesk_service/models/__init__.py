@@ -17,6 +17,8 @@ from . import res_company
 from . import res_config_settings
 from . import helpdesk_sla
 from . import helpdesk_ticket_sla
+from . import helpdesk_ticket_deadline
+from . import helpdesk_ticket_demo
 from . import helpdesk_complaint_reason
 from . import rating_rating
 from . import mail_mail
@@ -24,6 +26,8 @@ from . import res_partner_category
 from . import resource_calendar
 from . import resource_calendar_leaves
 from . import helpdesk_kpi
+from . import helpdesk_kpi_stale
+from . import helpdesk_ticket_kpi
 from . import helpdesk_equipment_type
 from . import helpdesk_equipment_attribute
 from . import helpdesk_equipment_attribute_value
@@ -39,3 +43,5 @@ from . import helpdesk_article_reading
 from . import helpdesk_announcement
 from . import account_analytic_line
 from . import ir_http
+from . import helpdesk_ticket_context
+from . import helpdesk_equipment_label

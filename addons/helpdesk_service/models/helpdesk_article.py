@@ -108,12 +108,8 @@ class HelpdeskArticle(models.Model):
         # the word index of 18.0.1.2.0 (and of a development version) reads
         # the title as text: it would stop the title's conversion to a
         # translated (jsonb) column; search_vector replaces it
-        self.env.cr.execute(
-            SQL(
-                "DROP INDEX IF EXISTS helpdesk_article_fulltext_idx, "
-                "helpdesk_article_words_idx"
-            )
-        )
+        for index in ("helpdesk_article_fulltext_idx", "helpdesk_article_words_idx"):
+            sql.drop_index(self.env.cr, index, self._table)
         return super()._auto_init()
 
     def init(self):
@@ -122,6 +118,7 @@ class HelpdeskArticle(models.Model):
         # neither the index check nor the ranking computes them again per
         # article
         cr = self.env.cr
+        # raw SQL: neither the ORM nor tools.sql defines a PostgreSQL function
         cr.execute(
             SQL(
                 "CREATE OR REPLACE FUNCTION helpdesk_cjk_bigrams(text) RETURNS text "
@@ -129,6 +126,7 @@ class HelpdeskArticle(models.Model):
                 CJK_BIGRAMS_FUNCTION,
             )
         )
+        # raw SQL: tools.sql.column_exists() does not tell how a column is made
         cr.execute(
             SQL(
                 "SELECT generation_expression FROM information_schema.columns "
@@ -138,10 +136,12 @@ class HelpdeskArticle(models.Model):
         )
         row = cr.fetchone()
         if row and "helpdesk_cjk_bigrams" not in (row[0] or ""):
-            # made by an earlier version of the expression: made again
+            # made by an earlier version of the expression: made again (raw
+            # SQL: tools.sql drops no column)
             cr.execute(SQL("ALTER TABLE helpdesk_article DROP COLUMN search_vector"))
             row = None
         if not row:
+            # raw SQL: tools.sql.create_column() makes no generated column
             cr.execute(
                 SQL(
                     "ALTER TABLE helpdesk_article ADD COLUMN search_vector tsvector "
@@ -354,21 +354,16 @@ class HelpdeskArticle(models.Model):
     # ------------------------------------------------------------ portal
     def _portal_register_view(self, reader_key):
         """Count a page view, once per reader (``reader_key``) and day, without
-        a write() (no tracking, no lock wait on the ORM cache); safe with many
-        readers at once."""
+        a write() (no tracking, no write date); safe with many readers at once:
+        a view is not worth a wait, so it is not counted while an editor holds
+        the article's row (increment_fields_skiplock)."""
         self.ensure_one()
         if not self.env["helpdesk.article.reading"]._record_reading(
             self, reader_key, fields.Date.context_today(self)
         ):
             return False
         self.flush_recordset(["view_count"])
-        self.env.cr.execute(
-            SQL(
-                "UPDATE helpdesk_article SET view_count = COALESCE(view_count, 0) + 1 "
-                "WHERE id IN %s",
-                tuple(self.ids),
-            )
-        )
+        sql.increment_fields_skiplock(self, "view_count")
         self.invalidate_recordset(["view_count"])
         return True
 

@@ -1,6 +1,17 @@
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# where the last refresh keeps "write date mark|time of the refresh|period"
+KPI_WATERMARK_PARAM = "helpdesk_service.kpi_watermark"
+# the transaction lock (pg_try_advisory_xact_lock) of a refresh: the
+# scheduler's lock on its cron row does not cover a refresh started by hand
+KPI_LOCK_KEY = 4_801_913_257
 
 
 class HelpdeskKpi(models.Model):
@@ -52,12 +63,165 @@ class HelpdeskKpi(models.Model):
             return 30
 
     @api.model
-    def _cron_refresh(self):
-        """Recompute every score with a few grouped queries, then replace the
-        stored rows in one batch."""
+    def _cron_refresh(self, full=False):
+        """Recompute the scores with a few grouped queries and replace the
+        stored rows in one batch: only the rows of the agents and teams whose
+        tickets, SLA targets or ratings changed since the last run (or left
+        the period), or all of them with `full`, on the first run, or when
+        the period changed. One refresh at a time: a second one started
+        meanwhile does nothing."""
+        if not self.env.execute_query(
+            SQL("SELECT pg_try_advisory_xact_lock(%s)", KPI_LOCK_KEY)
+        )[0][0]:
+            _logger.info("helpdesk.kpi: a refresh is already running, skipped")
+            return self.browse()
         now = fields.Datetime.now()
         days = self._get_period_days()
         since = now - timedelta(days=days)
+        # what the next run compares write dates with: the start of the oldest
+        # transaction still open, whose changes this run may not see yet
+        mark = self.env.execute_query(
+            SQL(
+                "SELECT LEAST(now(), (SELECT min(xact_start) FROM pg_stat_activity"
+                " WHERE datname = current_database())) AT TIME ZONE 'UTC'"
+            )
+        )[0][0]
+        last = None if full else self._get_kpi_watermark(now, days)
+        keys = (
+            None
+            if last is None
+            else self._get_stale_keys(last[0], last[1] - timedelta(days=days), since)
+        )
+        rows = self._compute_rows(now, days, since, keys)
+        Kpi = self.sudo()
+        if keys is None:
+            Kpi.search([]).unlink()  # pylint: disable=no-search-all
+            # pylint: disable-next=no-search-all
+            self.env["helpdesk.kpi.stale"].sudo().search([]).unlink()
+        else:
+            Kpi.search(
+                expression.OR(
+                    [
+                        [("scope", "=", "agent"), ("user_id", "in", keys["agent"])],
+                        [("scope", "=", "team"), ("team_id", "in", keys["team"])],
+                    ]
+                )
+            ).unlink()
+            # the other scores are still right as of now
+            Kpi.search([]).write({"date_refreshed": now})  # pylint: disable=no-search-all
+        self.env["ir.config_parameter"].sudo().set_param(
+            KPI_WATERMARK_PARAM,
+            f"{fields.Datetime.to_string(mark)}|{fields.Datetime.to_string(now)}|{days}",
+        )
+        return Kpi.create(list(rows.values()))
+
+    @api.model
+    def _get_kpi_watermark(self, now, days):
+        """(write date mark, time) of the last refresh, or None when a full
+        rebuild is due: no refresh yet, another period, or a clock gone back."""
+        value = (
+            self.env["ir.config_parameter"].sudo().get_param(KPI_WATERMARK_PARAM) or ""
+        )
+        try:
+            mark, refreshed, period = value.split("|")
+            mark = fields.Datetime.to_datetime(mark)
+            refreshed = fields.Datetime.to_datetime(refreshed)
+            period = int(period)
+        except ValueError:
+            return None
+        if period != days or refreshed > now:
+            return None
+        return mark, refreshed
+
+    @api.model
+    def _get_stale_keys(self, mark, last_since, since):
+        """{"agent": user ids, "team": team ids} whose scores may have changed:
+        tickets, SLA targets and ratings written since `mark` (the new owner),
+        the owners a ticket or rating left (helpdesk.kpi.stale, emptied here),
+        records that left the period (dated between the last period start and
+        this one), and agents and teams changed themselves (company)."""
+        users = set()
+        teams = set()
+
+        def collect(Model, domain, user_field, team_field):
+            for user, team in Model._read_group(domain, [user_field, team_field]):
+                users.add(user.id)
+                teams.add(team.id)
+
+        Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
+        collect(
+            Ticket,
+            expression.OR(
+                [
+                    [("write_date", ">=", mark)],
+                    [
+                        ("date_resolved", ">=", last_since),
+                        ("date_resolved", "<", since),
+                    ],
+                    [
+                        ("date_received", ">=", last_since),
+                        ("date_received", "<", since),
+                    ],
+                ]
+            ),
+            "user_id",
+            "team_id",
+        )
+        collect(
+            self.env["helpdesk.ticket.sla"].sudo(),
+            expression.OR(
+                [
+                    [("write_date", ">=", mark)],
+                    [("deadline", ">=", last_since), ("deadline", "<", since)],
+                ]
+            ),
+            "user_id",
+            "team_id",
+        )
+        collect(
+            self.env["rating.rating"].sudo(),
+            expression.AND(
+                [
+                    [("res_model", "=", "helpdesk.ticket")],
+                    expression.OR(
+                        [
+                            [("write_date", ">=", mark)],
+                            [
+                                ("write_date", ">=", last_since),
+                                ("write_date", "<", since),
+                            ],
+                        ]
+                    ),
+                ]
+            ),
+            "helpdesk_user_id",
+            "helpdesk_team_id",
+        )
+        # a few rows: what was reassigned or deleted since the last run
+        stale = self.env["helpdesk.kpi.stale"].sudo().search([])  # pylint: disable=no-search-all
+        users.update(stale.user_id.ids)
+        teams.update(stale.team_id.ids)
+        stale.unlink()
+        users.update(
+            self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            ._search([("write_date", ">=", mark)])
+        )
+        teams.update(
+            self.env["helpdesk.team"]
+            .sudo()
+            .with_context(active_test=False)
+            ._search([("write_date", ">=", mark)])
+        )
+        users.discard(False)
+        teams.discard(False)
+        return {"agent": sorted(users), "team": sorted(teams)}
+
+    @api.model
+    def _compute_rows(self, now, days, since, keys=None):
+        """{(scope, key id, company id): values} of the KPI rows, of every
+        agent and team or only of `keys` ({"agent": ids, "team": ids})."""
         Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
         Line = self.env["helpdesk.ticket.sla"].sudo()
         Rating = self.env["rating.rating"].sudo()
@@ -78,9 +242,14 @@ class HelpdeskKpi(models.Model):
             return values
 
         for scope, field in (("agent", "user_id"), ("team", "team_id")):
+            if keys is not None and not keys[scope]:
+                continue
+            key_leaf = (
+                (field, "!=", False) if keys is None else (field, "in", keys[scope])
+            )
             for key, company, count in Ticket._read_group(
                 [
-                    (field, "!=", False),
+                    key_leaf,
                     ("is_closed", "=", False),
                     ("active", "=", True),
                 ],
@@ -89,7 +258,7 @@ class HelpdeskKpi(models.Model):
             ):
                 row(scope, key, company)["open_ticket_count"] = count
             for key, company, count, ack, resolve, contacts in Ticket._read_group(
-                [(field, "!=", False), ("date_resolved", ">=", since)],
+                [key_leaf, ("date_resolved", ">=", since)],
                 [field, "company_id"],
                 [
                     "__count",
@@ -106,7 +275,7 @@ class HelpdeskKpi(models.Model):
                 )
             for key, company, count in Ticket._read_group(
                 [
-                    (field, "!=", False),
+                    key_leaf,
                     ("is_complaint", "=", True),
                     ("date_received", ">=", since),
                 ],
@@ -117,7 +286,7 @@ class HelpdeskKpi(models.Model):
             done = {}
             for key, company, status, count in Line._read_group(
                 [
-                    (field, "!=", False),
+                    key_leaf,
                     ("status", "in", ("met", "failed")),
                     ("deadline", ">=", since),
                 ],
@@ -134,9 +303,10 @@ class HelpdeskKpi(models.Model):
             rating_field = (
                 "helpdesk_user_id" if scope == "agent" else "helpdesk_team_id"
             )
+            rating_leaf = (rating_field, *key_leaf[1:])
             for key, count, good in Rating._read_group(
                 [
-                    (rating_field, "!=", False),
+                    rating_leaf,
                     ("res_model", "=", "helpdesk.ticket"),
                     ("consumed", "=", True),
                     ("write_date", ">=", since),
@@ -150,7 +320,7 @@ class HelpdeskKpi(models.Model):
                 )
             for key, count in Rating._read_group(
                 [
-                    (rating_field, "!=", False),
+                    rating_leaf,
                     ("res_model", "=", "helpdesk.ticket"),
                     ("helpdesk_is_bad", "=", True),
                     ("write_date", ">=", since),
@@ -159,5 +329,4 @@ class HelpdeskKpi(models.Model):
                 ["__count"],
             ):
                 row(scope, key, key.company_id)["bad_count"] = count
-        self.sudo().search([]).unlink()  # pylint: disable=no-search-all
-        return self.sudo().create(list(rows.values()))
+        return rows

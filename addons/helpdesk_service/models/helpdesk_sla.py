@@ -1,13 +1,7 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from .helpdesk_ticket import PRIORITIES
-
-SLA_TARGETS = [
-    ("ack", "Acknowledgement"),
-    ("report", "First report with ETA"),
-    ("resolve", "Resolution"),
-]
+from ..const import PRIORITIES
 
 
 class HelpdeskSla(models.Model):
@@ -120,6 +114,27 @@ class HelpdeskSla(models.Model):
                         name=sla.name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _get_active_policy_ids
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    @api.model
+    @tools.ormcache()
+    def _get_active_policy_ids(self):
+        """The active policies of all companies, in order: what every new
+        ticket's policy is chosen from, kept until a policy changes."""
+        # pylint: disable=no-search-all
+        return tuple(self.sudo().with_context(active_test=True).search([]).ids)
 
     def _get_target_minutes(self):
         """{target: working minutes} of the policy's targets."""

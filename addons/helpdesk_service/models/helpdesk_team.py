@@ -170,6 +170,8 @@ class HelpdeskTeam(models.Model):
     kpi_resolved_count = fields.Integer("Resolved", compute="_compute_kpi")
     my_rating_count = fields.Integer("My ratings", compute="_compute_kpi")
     my_sla_target_count = fields.Integer("My SLA targets due", compute="_compute_kpi")
+    # the agent's own figures are the same on every card: shown on one only
+    is_my_kpi_team = fields.Boolean("Shows my KPI", compute="_compute_is_my_kpi_team")
     mail_stuck_count = fields.Integer(
         "Undelivered e-mails",
         compute="_compute_mail_stuck_count",
@@ -296,6 +298,19 @@ class HelpdeskTeam(models.Model):
             team.kpi_resolved_count = kpi.resolved_count
             team.my_rating_count = mine.rating_count
             team.my_sla_target_count = mine.sla_target_count
+
+    @api.depends_context("uid")
+    def _compute_is_my_kpi_team(self):
+        """The card that carries the user's own KPI: his first team (member or
+        leader), else the first team of the overview."""
+        domain = [
+            "|",
+            ("member_ids", "in", self.env.uid),
+            ("user_id", "=", self.env.uid),
+        ]
+        first = self.search(domain, limit=1) or self.search([], limit=1)
+        for team in self:
+            team.is_my_kpi_team = team == first
 
     def _alias_get_creation_values(self):
         values = super()._alias_get_creation_values()

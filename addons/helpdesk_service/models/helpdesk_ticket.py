@@ -1,4 +1,3 @@
-import itertools
 import json
 import logging
 import uuid
@@ -8,22 +7,16 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
-from odoo.modules.db import FunctionStatus
 from odoo.tools import SQL, is_html_empty
 
-from .sla_clock import TARGET_DATE_FIELD, SlaClock
+from ..const import PRIORITIES, TARGET_DATE_FIELD
+from ..tools.sla_clock import SlaClock
 
 _logger = logging.getLogger(__name__)
 
-# keys of the notifications queued while tickets are created
-_NOTIFY_TOKENS = itertools.count(1)
-
-PRIORITIES = [
-    ("0", "Low"),
-    ("1", "Normal"),
-    ("2", "High"),
-    ("3", "Urgent"),
-]
+# the cursor cache's stack of frames that gather the notifications, followers
+# and look-ups of the tickets being created (see _notify_later_token)
+_CREATE_FRAMES = "helpdesk_create_frames"
 
 CHANNELS = [
     ("email", "E-mail"),
@@ -91,7 +84,9 @@ class HelpdeskTicket(models.Model):
     ticket_ref = fields.Char(
         "Number", readonly=True, copy=False, default=lambda self: "New"
     )
-    name = fields.Char("Subject", required=True, tracking=True)
+    # searched by a part of the subject (Japanese subjects have no spaces
+    # between words): the trigram index serves the ORM's ilike
+    name = fields.Char("Subject", required=True, tracking=True, index="trigram")
     date_received = fields.Datetime(
         "Received on",
         required=True,
@@ -121,11 +116,14 @@ class HelpdeskTicket(models.Model):
         check_company=True,
         help="The client's contact person who opened the ticket.",
     )
+    # precomputed (and the site): the contract look-up of helpdesk_billing
+    # reads them before the insert
     commercial_partner_id = fields.Many2one(
         "res.partner",
         "Client",
         related="partner_id.commercial_partner_id",
         store=True,
+        precompute=True,
         index=True,
     )
     partner_name = fields.Char(
@@ -413,6 +411,7 @@ class HelpdeskTicket(models.Model):
         compute="_compute_site_id",
         store=True,
         readonly=False,
+        precompute=True,
         index=True,
         domain="[('partner_id', '=?', commercial_partner_id)]",
     )
@@ -597,7 +596,7 @@ class HelpdeskTicket(models.Model):
     @api.depends("team_id", "type_id", "priority_effective", "partner_id", "company_id")
     def _compute_sla_id(self):
         Sla = self.env["helpdesk.sla"]
-        policies = Sla.search([])  # pylint: disable=no-search-all
+        policies = Sla.browse(Sla._get_active_policy_ids())
         for ticket in self:
             ticket.sla_id = Sla._get_policy(ticket, policies)
 
@@ -859,13 +858,6 @@ class HelpdeskTicket(models.Model):
 
     def init(self):
         res = super().init()
-        # tickets made before their token was set at creation
-        self.env.cr.execute(
-            SQL(
-                "UPDATE helpdesk_ticket SET access_token = gen_random_uuid()::text "
-                "WHERE access_token IS NULL"
-            )
-        )
         # the ticket list's first page: its default order, walked until a page
         # of visible tickets is found, instead of sorting all of them
         tools.create_index(
@@ -877,43 +869,28 @@ class HelpdeskTicket(models.Model):
         # the open tickets (the actions' default filter), in indexes of their
         # own: the predicate is the SQL of [("active", "=", True), ("is_closed",
         # "=", False)], so that PostgreSQL matches it
-        open_tickets = SQL("active AND (is_closed IS NULL OR NOT is_closed)")
+        open_tickets = "active AND (is_closed IS NULL OR NOT is_closed)"
         # the list's first page, walked in its default order
-        if not tools.index_exists(self.env.cr, "helpdesk_ticket_open_order_idx"):
-            self.env.cr.execute(
-                SQL(
-                    "CREATE INDEX helpdesk_ticket_open_order_idx ON %s "
-                    "(priority_effective DESC, id DESC) WHERE %s",
-                    SQL.identifier(self._table),
-                    open_tickets,
-                )
-            )
+        tools.create_index(
+            self.env.cr,
+            "helpdesk_ticket_open_order_idx",
+            self._table,
+            ["priority_effective DESC", "id DESC"],
+            where=open_tickets,
+        )
         # their count and the lists grouped by stage or agent (with the list's
         # sums), from the index alone: company, team and agent are what the
         # record rules filter on
         if not tools.index_exists(self.env.cr, "helpdesk_ticket_open_idx"):
+            # raw SQL: tools.create_index() has no INCLUDE columns
             self.env.cr.execute(
                 SQL(
                     "CREATE INDEX helpdesk_ticket_open_idx ON %s "
                     "(company_id, team_id, user_id) "
                     "INCLUDE (stage_id, contact_count, effective_hours) WHERE %s",
                     SQL.identifier(self._table),
-                    open_tickets,
+                    SQL(open_tickets),
                 )
-            )
-        # the search by a part of the subject (Japanese subjects have no spaces
-        # between words): the trigram index index="trigram" would make, with
-        # Odoo's own name, that the ORM's ilike uses
-        if self.pool.has_trigram:
-            subject = '"name"'
-            if self.pool.has_unaccent == FunctionStatus.INDEXABLE:
-                subject = self.pool.unaccent(subject)
-            tools.create_index(
-                self.env.cr,
-                "helpdesk_ticket__name_index",
-                self._table,
-                [f"{subject} gin_trgm_ops"],
-                method="gin",
             )
         return res
 
@@ -1004,61 +981,66 @@ class HelpdeskTicket(models.Model):
             and self.env.user.active
             and self.env.user.partner_id
         )
+        # the frame's key is its depth: creations one after another share
+        # their contexts, hence their environments (see _notify_later_token)
         token = self._notify_later_token()
-        live = self.with_context(helpdesk_notify_later=token)
-        tickets = (
-            super(
-                HelpdeskTicket,
-                live.with_context(
-                    helpdesk_subscribe_later=token, mail_create_nosubscribe=True
-                ),
+        try:
+            live = self.with_context(helpdesk_notify_later=token)
+            tickets = (
+                super(
+                    HelpdeskTicket,
+                    live.with_context(
+                        helpdesk_subscribe_later=token, mail_create_nosubscribe=True
+                    ),
+                )
+                .create(vals_list)
+                .with_env(live.env)
             )
-            .create(vals_list)
-            .with_env(live.env)
-        )
-        tickets._subscribe_on_create(token, creator)
-        now = fields.Datetime.now()
-        # the agent of an auto-assigned ticket comes with its 'assigned' row
-        events = [
-            tickets._prepare_event_vals(
-                ticket,
-                "received",
-                date=now,
-                **({"agent_id": False} if index in auto_assigned else {}),
-            )
-            for index, ticket in enumerate(tickets)
-        ]
-        # a ticket created beyond 'New' (an agent logging a call he is handling)
-        # is acknowledged at once
-        handled = tickets.filtered(lambda t: t.stage_kind not in ("new", False))
-        if handled:
-            super(HelpdeskTicket, handled).write({"date_ack": now})
-            done = handled.filtered("is_closed")
-            if done:
-                super(HelpdeskTicket, done).write({"date_resolved": now})
-            closed = done.filtered(lambda t: t.stage_kind == "closed")
-            if closed:
-                super(HelpdeskTicket, closed).write({"date_closed": now})
-            assigned_ids = {tickets[index].id for index in auto_assigned}
-            events += [
+            tickets._subscribe_on_create(token, creator)
+            now = fields.Datetime.now()
+            # the agent of an auto-assigned ticket comes with its 'assigned' row
+            events = [
                 tickets._prepare_event_vals(
                     ticket,
-                    "acknowledged",
+                    "received",
                     date=now,
-                    **({"agent_id": False} if ticket.id in assigned_ids else {}),
+                    **({"agent_id": False} if index in auto_assigned else {}),
                 )
-                for ticket in handled
+                for index, ticket in enumerate(tickets)
             ]
-        for index, team in auto_assigned.items():
-            ticket = tickets[index]
-            events.append(tickets._prepare_assigned_event_vals(ticket, team, now))
-        # tickets whose team came from elsewhere (a default, an override)
-        events += tickets._auto_assign(now)
-        self.env["helpdesk.ticket.event"].sudo().create(events)
-        tickets._sla_sync(now)
-        tickets._send_acknowledgement()
-        self._send_queued_notifications(token)
-        self.env.cr.cache.pop(("helpdesk_batch_lookup", token), None)
+            # a ticket created beyond 'New' (an agent logging a call he is handling)
+            # is acknowledged at once
+            handled = tickets.filtered(lambda t: t.stage_kind not in ("new", False))
+            if handled:
+                super(HelpdeskTicket, handled).write({"date_ack": now})
+                done = handled.filtered("is_closed")
+                if done:
+                    super(HelpdeskTicket, done).write({"date_resolved": now})
+                closed = done.filtered(lambda t: t.stage_kind == "closed")
+                if closed:
+                    super(HelpdeskTicket, closed).write({"date_closed": now})
+                assigned_ids = {tickets[index].id for index in auto_assigned}
+                events += [
+                    tickets._prepare_event_vals(
+                        ticket,
+                        "acknowledged",
+                        date=now,
+                        **({"agent_id": False} if ticket.id in assigned_ids else {}),
+                    )
+                    for ticket in handled
+                ]
+            for index, team in auto_assigned.items():
+                ticket = tickets[index]
+                events.append(tickets._prepare_assigned_event_vals(ticket, team, now))
+            # tickets whose team came from elsewhere (a default, an override)
+            events += tickets._auto_assign(now)
+            self.env["helpdesk.ticket.event"].sudo().create(events)
+            tickets._sla_sync(now)
+            tickets._send_acknowledgement()
+            self._send_queued_notifications(token)
+        finally:
+            # a failed creation leaves no open frame behind
+            self._close_notify_frame(token)
         if corrected:
             # an administrator's figures: logged as corrections from nothing
             tickets._log_recorded_changes(
@@ -1534,15 +1516,6 @@ class HelpdeskTicket(models.Model):
         return self.browse(row[0] for row in rows)
 
     @api.model
-    def _followup_count(self, team, job, now):
-        query = self._get_followup_query(team, job, now)
-        if query.is_empty():
-            return 0
-        query.order = None
-        self._flush_followup()
-        return self.env.execute_query(query.select("COUNT(*)"))[0][0]
-
-    @api.model
     def _flush_followup(self):
         """The conditions of _get_followup_condition read columns the ORM does
         not know of: write them out first."""
@@ -1729,22 +1702,49 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------ mail
     @api.model
     def _notify_later_token(self):
-        """A key for the notifications of messages posted on tickets in an env
-        whose context has it as `helpdesk_notify_later`: they are queued (see
-        _notify_thread) until _send_queued_notifications(key)."""
-        return next(_NOTIFY_TOKENS)
+        """Open a frame that gathers the notifications of the messages posted
+        on tickets in an env whose context has its key as
+        `helpdesk_notify_later` (see _notify_thread), until
+        _send_queued_notifications(key); _close_notify_frame(key) drops it. The
+        key is the frame's depth (creations nest): tickets created one after
+        another in a transaction share their contexts, hence their
+        environments. A key per creation would leave an environment per ticket
+        alive until the commit (mail's tracking callbacks hold its records),
+        and Odoo looks every new environment up among the live ones."""
+        frames = self.env.cr.cache.setdefault(_CREATE_FRAMES, [])
+        frames.append({"notify": [], "subscribe": [], "lookup": {}, "new_ids": set()})
+        return len(frames)
+
+    @api.model
+    def _get_notify_frame(self, token):
+        """The open frame of `token`, or None: messages posted once it is
+        closed (at the commit, say) are notified as usual."""
+        frames = self.env.cr.cache.get(_CREATE_FRAMES) or ()
+        if not token or len(frames) < token:
+            return None
+        return frames[token - 1]
+
+    @api.model
+    def _close_notify_frame(self, token):
+        """Drop the frame of `token` (and any left open inside it); return it,
+        or None if it was closed already."""
+        frame = self._get_notify_frame(token)
+        if frame is not None:
+            del self.env.cr.cache[_CREATE_FRAMES][token - 1 :]
+        return frame
 
     def _message_auto_subscribe(self, updated_values, followers_existing_policy="skip"):
         # while tickets are created, their followers are gathered and added in
         # one batch (see _subscribe_on_create)
-        token = self.env.context.get("helpdesk_subscribe_later")
-        if not token or not self:
+        frame = self._get_notify_frame(self.env.context.get("helpdesk_subscribe_later"))
+        if frame is None or not self:
             return super()._message_auto_subscribe(
                 updated_values, followers_existing_policy=followers_existing_policy
             )
-        self.env.cr.cache.setdefault(("helpdesk_subscribe_later", token), []).append(
-            (self.ids, dict(updated_values))
-        )
+        frame["subscribe"].append((self.ids, dict(updated_values)))
+        # the tickets mail.thread's create is about to post the creation
+        # message of (see _message_compute_parent_id)
+        frame["new_ids"].update(self.ids)
         return True
 
     def _subscribe_on_create(self, token, creator=False):
@@ -1753,7 +1753,11 @@ class HelpdeskTicket(models.Model):
         for (the team's followers, the assigned agent, who gets the assignment
         notice) and the client's contact. Mirrors mail.thread's create and
         _message_auto_subscribe, with one query per step for all tickets."""
-        entries = self.env.cr.cache.pop(("helpdesk_subscribe_later", token), [])
+        frame = self._get_notify_frame(token)
+        entries = frame["subscribe"] if frame else []
+        if frame:
+            frame["subscribe"] = []
+            frame["new_ids"].clear()
         if not self:
             return
         Subtype = self.env["mail.message.subtype"]
@@ -1797,11 +1801,13 @@ class HelpdeskTicket(models.Model):
                 subtypes = external if partner.partner_share else default
                 wanted[ticket.id].setdefault(partner.id, set(subtypes.ids))
         self._insert_wanted_followers(wanted)
-        # the assignment notices, as mail.thread sends them
+        # the assignment notices, as mail.thread sends them, as superuser: the
+        # ticket's creator may create them (mail.message's access check, a
+        # query per notice, is skipped) and is still their author
         for (template, lang, pids), ids in notify.items():
-            self.browse(ids).with_context(lang=lang)._message_auto_subscribe_notify(
-                list(pids), template
-            )
+            self.browse(ids).sudo().with_context(
+                lang=lang
+            )._message_auto_subscribe_notify(list(pids), template)
 
     @api.model
     def _get_parent_followers(self, entries, auto_subtypes):
@@ -1869,6 +1875,20 @@ class HelpdeskTicket(models.Model):
         if to_create:
             Followers.with_context(default_partner_id=False).create(to_create)
 
+    def _message_compute_parent_id(self, parent_id):
+        # the creation message of a ticket being created is its first message:
+        # no search for an earlier one to attach it to
+        frame = self._get_notify_frame(self.env.context.get("helpdesk_notify_later"))
+        if (
+            frame is not None
+            and not parent_id
+            and len(self) == 1
+            and self.id in frame["new_ids"]
+        ):
+            frame["new_ids"].discard(self.id)
+            return False
+        return super()._message_compute_parent_id(parent_id)
+
     def _notify_get_reply_to(self, default=None):
         # while tickets are created, the reply-to addresses of their creation
         # messages and notices are looked up once for the batch (the tickets
@@ -1889,12 +1909,11 @@ class HelpdeskTicket(models.Model):
         """{ticket id: value} of mail.thread's per-record look-up `method`
         (called with kwargs), computed once for all the tickets being created
         with self (its prefetch) and kept until the end of their creation."""
-        token = self.env.context.get("helpdesk_notify_later")
+        frame = self._get_notify_frame(self.env.context.get("helpdesk_notify_later"))
         parent = getattr(super(), method)
-        if not token or not self:
+        if frame is None or not self:
             return parent(**kwargs)
-        cache = self.env.cr.cache.setdefault(("helpdesk_batch_lookup", token), {})
-        known = cache.setdefault((method, key), {})
+        known = frame["lookup"].setdefault((method, key), {})
         if any(ticket_id not in known for ticket_id in self.ids):
             batch_ids = {
                 ticket_id
@@ -1907,11 +1926,12 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _send_queued_notifications(self, token):
-        """Hand the queued notifications to the scheduled-messages job (one
-        batch insert; the job is triggered for now)."""
-        queued = self.env.cr.cache.pop(("helpdesk_notify_later", token), None)
-        if queued:
-            self.env["mail.message.schedule"].sudo().create(queued)
+        """Close the frame of `token` and hand its queued notifications to the
+        scheduled-messages job (one batch insert; the job is triggered for
+        now)."""
+        frame = self._close_notify_frame(token)
+        if frame and frame["notify"]:
+            self.env["mail.message.schedule"].sudo().create(frame["notify"])
 
     def _notify_thread(self, message, msg_vals=False, **kwargs):
         """Queue the notifications of the messages posted while tickets are
@@ -1921,10 +1941,14 @@ class HelpdeskTicket(models.Model):
         mail gateway, then costs no e-mail rendering. Odoo's own scheduled
         messages take the same way. The messages themselves are created at
         once, in the ticket's conversation."""
-        token = self.env.context.get("helpdesk_notify_later")
-        if not token or kwargs.get("scheduled_date"):
+        if self._is_silent_creation(message, msg_vals):
+            # nobody to tell (see _notify_get_recipients): nothing to compute
+            # or to queue
+            return []
+        frame = self._get_notify_frame(self.env.context.get("helpdesk_notify_later"))
+        if frame is None or kwargs.get("scheduled_date"):
             return super()._notify_thread(message, msg_vals=msg_vals, **kwargs)
-        self.env.cr.cache.setdefault(("helpdesk_notify_later", token), []).append(
+        frame["notify"].append(
             {
                 "scheduled_datetime": fields.Datetime.now(),
                 "mail_message_id": message.id,
@@ -1981,6 +2005,24 @@ class HelpdeskTicket(models.Model):
             explicit = set(message.sudo().partner_ids.ids)
             recipients = [data for data in recipients if data["id"] in explicit]
         return recipients
+
+    def _is_silent_creation(self, message, msg_vals=False):
+        """Whether `message` is the creation message of a ticket whose team
+        does not announce new tickets, addressed to nobody in particular: it
+        notifies nobody."""
+        if len(self) != 1:
+            return False
+        msg_vals = msg_vals or {}
+        subtype_id = msg_vals.get("subtype_id") or message.subtype_id.id
+        if subtype_id != self.env["ir.model.data"]._xmlid_to_res_id(
+            "helpdesk_service.mt_ticket_new"
+        ):
+            return False
+        if self.sudo().team_id.notify_new_tickets:
+            return False
+        if "partner_ids" in msg_vals:
+            return not msg_vals["partner_ids"]
+        return not message.sudo().partner_ids
 
     def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
         """The recipients who belong to the ticket's client get a copy of each
@@ -2306,6 +2348,9 @@ class HelpdeskTicket(models.Model):
     def _rating_get_access_token(self, partner=None):
         """The token of the ticket's own rating (on resolution), never one of the
         ratings of single answers."""
+        # not super(): rating's mail.thread hands out any pending rating of the
+        # client, and the rating of an answer is one; it has no hook to narrow
+        # its search. Otherwise the same steps (access check, operator).
         self.check_access("read")
         partner = partner or self._rating_get_partner()
         rating = self.rating_ids.sudo().filtered(

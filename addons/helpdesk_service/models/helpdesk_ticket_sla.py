@@ -7,8 +7,7 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from .helpdesk_sla import SLA_TARGETS
-from .sla_clock import TARGET_DATE_FIELD
+from ..const import SLA_TARGETS, TARGET_DATE_FIELD
 
 _logger = logging.getLogger(__name__)
 
@@ -64,6 +63,7 @@ class HelpdeskTicketSla(models.Model):
     commercial_partner_id = fields.Many2one(
         related="ticket_id.commercial_partner_id", store=True, string="Client"
     )
+    tariff_id = fields.Many2one(related="ticket_id.tariff_id", store=True)
     priority_effective = fields.Integer(related="ticket_id.priority_effective")
 
     _sql_constraints = [
@@ -338,10 +338,13 @@ class HelpdeskTicketSla(models.Model):
         # scheduled-messages job, not in the escalation's batch
         Ticket = self.env["helpdesk.ticket"]
         token = Ticket._notify_later_token()
-        self.env["mail.activity"].sudo().with_context(
-            helpdesk_notify_later=token
-        ).create(vals_list)
-        Ticket._send_queued_notifications(token)
+        try:
+            self.env["mail.activity"].sudo().with_context(
+                helpdesk_notify_later=token
+            ).create(vals_list)
+            Ticket._send_queued_notifications(token)
+        finally:
+            Ticket._close_notify_frame(token)
 
     def _escalate_warning(self, now):
         if not self:

@@ -105,10 +105,24 @@ class RatingRating(models.Model):
         helpdesk = self.filtered("helpdesk_kind")
         corrected = helpdesk._check_recorded_write(vals) if helpdesk else set()
         before = helpdesk._snapshot_recorded(corrected) if corrected else {}
+        if helpdesk and {"helpdesk_user_id", "helpdesk_team_id"} & set(vals):
+            helpdesk._kpi_mark_stale()
         res = super().write(vals)
         if corrected:
             helpdesk._log_recorded_changes(before)
         return res
+
+    def unlink(self):
+        self.filtered("helpdesk_kind")._kpi_mark_stale()
+        return super().unlink()
+
+    def _kpi_mark_stale(self):
+        """The agents and teams these ratings leave: their KPI scores are
+        recomputed at the next refresh."""
+        ratings = self.sudo()
+        self.env["helpdesk.kpi.stale"]._mark(
+            ratings.helpdesk_user_id, ratings.helpdesk_team_id
+        )
 
     def _get_recorded_ticket(self):
         self.ensure_one()

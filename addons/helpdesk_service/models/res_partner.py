@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 HELPDESK_ROLES = [
     ("requester", "Requester"),
@@ -18,11 +19,13 @@ class ResPartner(models.Model):
         groups="base.group_user",
         help="Requests of executives are served first.",
     )
+    # membership of the contact's portal users in the "whole company" group,
+    # which the portal record rules read (a group change clears their cache)
     helpdesk_portal_scope = fields.Selection(
         [("own", "Own tickets only"), ("company", "All tickets of the company")],
         "Portal tickets",
-        default="own",
-        required=True,
+        compute="_compute_helpdesk_portal_scope",
+        inverse="_inverse_helpdesk_portal_scope",
         help="Which tickets this contact sees on the customer portal.",
     )
     is_helpdesk_vip = fields.Boolean(
@@ -45,12 +48,43 @@ class ResPartner(models.Model):
         "Sites", compute="_compute_helpdesk_equipment_count"
     )
 
-    def write(self, vals):
-        res = super().write(vals)
-        if "helpdesk_portal_scope" in vals:
-            # the portal record rule reads the scope: drop the cached rule domains
-            self.env.registry.clear_cache()
-        return res
+    @api.depends("user_ids.groups_id")
+    def _compute_helpdesk_portal_scope(self):
+        group = self.env.ref("helpdesk_service.group_helpdesk_portal_company")
+        for partner in self:
+            users = partner.with_context(active_test=False).sudo().user_ids
+            partner.helpdesk_portal_scope = (
+                "company" if group in users.groups_id else "own"
+            )
+
+    def _inverse_helpdesk_portal_scope(self):
+        """Put the contact's portal users in the "whole company" group, or take
+        them out. Whoever may edit the contact sets its scope, as before the
+        scope became a group: only this group of portal users is touched."""
+        group = self.env.ref("helpdesk_service.group_helpdesk_portal_company")
+        for scope, partners in self.grouped("helpdesk_portal_scope").items():
+            users = (
+                partners.with_context(active_test=False)
+                .sudo()
+                .user_ids.filtered("share")
+            )
+            if scope == "company":
+                without_user = partners - users.partner_id
+                if without_user:
+                    raise UserError(
+                        self.env._(
+                            "Give %(names)s access to the customer portal before "
+                            "showing them all the tickets of their company.",
+                            names=", ".join(without_user.mapped("display_name")),
+                        )
+                    )
+                users.filtered(lambda user: group not in user.groups_id).write(
+                    {"groups_id": [Command.link(group.id)]}
+                )
+            else:
+                users.filtered(lambda user: group in user.groups_id).write(
+                    {"groups_id": [Command.unlink(group.id)]}
+                )
 
     def _compute_helpdesk_equipment_count(self):
         clients = self.commercial_partner_id

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResUsers(models.Model):
@@ -33,11 +33,48 @@ class ResUsers(models.Model):
             own = Team.search([("member_ids", "in", user._origin.ids)])
             user.helpdesk_visible_team_ids = shared | own
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        users._set_helpdesk_home_action()
+        return users
+
     def write(self, vals):
         res = super().write(vals)
         if "helpdesk_team_ids" in vals:
             self.env["helpdesk.team"]._clear_visible_teams()
+        # groups set on the user form come as groups_id or reified group fields
+        if any(
+            key == "groups_id" or key.startswith(("in_group_", "sel_groups_"))
+            for key in vals
+        ):
+            self._set_helpdesk_home_action()
         return res
+
+    # ------------------------------------------------------------ home action
+    def _get_helpdesk_home_action(self):
+        """The action the helpdesk suggests as this user's home: the Helpdesk
+        overview for its agents (helpdesk_field sends engineers to /field), an
+        empty recordset for the others."""
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]
+        if self.has_group("helpdesk_service.group_helpdesk_user"):
+            action = self.env.ref(
+                "helpdesk_service.helpdesk_team_action_overview",
+                raise_if_not_found=False,
+            )
+        return action or self.env["ir.actions.actions"]
+
+    def _set_helpdesk_home_action(self):
+        """Give the helpdesk's home action to its internal users who have no
+        home action: one they chose themselves is kept."""
+        by_action = {}
+        for user in self.filtered(lambda u: not u.share and not u.action_id):
+            action = user._get_helpdesk_home_action()
+            if action:
+                by_action.setdefault(action.id, []).append(user.id)
+        for action_id, user_ids in by_action.items():
+            self.browse(user_ids).write({"action_id": action_id})
 
     @property
     def SELF_READABLE_FIELDS(self):

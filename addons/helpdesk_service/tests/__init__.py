@@ -9,6 +9,7 @@ from . import test_rating
 from . import test_notification
 from . import test_mail_delivery
 from . import test_kpi
+from . import test_kpi_incremental
 from . import test_equipment
 from . import test_followup
 from . import test_portal
@@ -32,3 +33,14 @@ from . import test_cron_jobs
 from . import test_mail_language
 from . import test_public_holidays
 from . import test_list_reads
+from . import test_view_access
+from . import test_sla_clock
+from . import test_dashboard
+from . import test_sla_deadline
+from . import test_ticket_context
+from . import test_schema
+from . import test_sla_countdown_ui
+from . import test_demo_history
+from . import test_equipment_failure_report
+from . import test_equipment_label
+from . import test_portal_scope

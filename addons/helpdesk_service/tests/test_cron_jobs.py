@@ -104,6 +104,22 @@ class TestCronJobs(HelpdeskCommonMixin, TransactionCase):
             while jobs := self._jobs(method):
                 self._perform(jobs)
 
+    def _fail_escalation(self, ticket):
+        """Make the escalation of the ticket's acknowledgement target fail (as
+        with an assignee that no longer exists); the other lines escalate as
+        usual. Returns that target."""
+        poison = ticket.sla_line_ids.filtered(lambda line: line.target == "ack")
+        Model = type(self.Line)
+        escalate_breach = Model._escalate_breach
+
+        def failing(lines, now):
+            if poison in lines:
+                raise ValueError("no such assignee")
+            return escalate_breach(lines, now)
+
+        self.patch(Model, "_escalate_breach", failing)
+        return poison
+
     def _result_of(self, tickets):
         """Per ticket: the statuses of its targets, its escalation notes, its
         activities and its assignee."""
@@ -200,16 +216,7 @@ class TestCronJobs(HelpdeskCommonMixin, TransactionCase):
     )
     def test_escalation_failing_line_leaves_others_done(self):
         tickets = self._tickets(6)
-        poison = tickets[2].sla_line_ids.filtered(lambda line: line.target == "ack")
-        Model = type(self.Line)
-        escalate_breach = Model._escalate_breach
-
-        def failing(lines, now):
-            if poison in lines:
-                raise ValueError("no such assignee")
-            return escalate_breach(lines, now)
-
-        self.patch(Model, "_escalate_breach", failing)
+        poison = self._fail_escalation(tickets[2])
         with freeze_time(LATE):
             self.assertEqual(self.Line._cron_escalate(), 12)
         self.assertEqual(len(self._jobs("_job_escalate")), 3)
@@ -236,16 +243,7 @@ class TestCronJobs(HelpdeskCommonMixin, TransactionCase):
     )
     def test_escalation_inline_failure_goes_to_jobs(self):
         tickets = self._tickets(2)
-        poison = tickets[0].sla_line_ids.filtered(lambda line: line.target == "ack")
-        Model = type(self.Line)
-        escalate_breach = Model._escalate_breach
-
-        def failing(lines, now):
-            if poison in lines:
-                raise ValueError("no such assignee")
-            return escalate_breach(lines, now)
-
-        self.patch(Model, "_escalate_breach", failing)
+        poison = self._fail_escalation(tickets[0])
         with freeze_time(LATE):
             self.assertEqual(self.Line._cron_escalate(), 4, "handed to jobs")
         self.assertFalse(any(tickets.sla_line_ids.mapped("is_escalated")))

@@ -175,6 +175,19 @@ class TestKnowledgeBase(HelpdeskCommonMixin, KnowledgeMixin, TransactionCase):
             Reading._gc_readings()
         self.assertEqual(Reading.search_count(mine), 0)
 
+    def test_views_leave_the_article_untouched(self):
+        """A view only adds one to the counter: no write date, no tracking."""
+        article = self.a_public
+        article.flush_recordset()
+        written = (article.write_date, article.write_uid)
+        messages = len(article.message_ids)
+        with freeze_time("2026-03-02 10:00:00"):
+            self.assertTrue(article.sudo()._portal_register_view("reader-p"))
+        article.invalidate_recordset()
+        self.assertEqual(article.view_count, 1)
+        self.assertEqual((article.write_date, article.write_uid), written)
+        self.assertEqual(len(article.message_ids), messages)
+
     def test_article_from_resolved_ticket(self):
         ticket = self.env["helpdesk.ticket"].create(
             {

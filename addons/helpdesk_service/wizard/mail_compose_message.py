@@ -15,12 +15,19 @@ class MailComposeMessage(models.TransientModel):
 
     @api.onchange("helpdesk_article_ids")
     def _onchange_helpdesk_article_ids(self):
-        """Append a link to each article chosen, once."""
+        """Append a link to each article chosen, with its summary, once."""
         base_url = self.get_base_url()
         body = self.body or Markup()
         for article in self.helpdesk_article_ids:
             url = base_url + article._origin.portal_url
             if url in body:
                 continue
-            body += Markup('<p><a href="%s">%s</a></p>') % (url, article.name)
+            if article.summary:
+                body += Markup('<p><a href="%s">%s</a><br/>%s</p>') % (
+                    url,
+                    article.name,
+                    article.summary,
+                )
+            else:
+                body += Markup('<p><a href="%s">%s</a></p>') % (url, article.name)
         self.body = body

@@ -16,15 +16,16 @@ NEW_TICKET = """['|', '|',
             ('user_id', '=', user.id),
             ('team_id', '=', False),
             ('team_id', 'in', user.helpdesk_visible_team_ids.ids)]"""
-OLD_CHILD = """['|', '|', '|',
-            ('ticket_id.user_id', '=', user.id),
-            ('ticket_id.team_id', '=', False),
-            ('ticket_id.team_id.visibility', '=', 'all'),
-            ('ticket_id.team_id.member_ids', 'in', [user.id])]"""
-NEW_CHILD = """['|', '|',
-            ('ticket_id.user_id', '=', user.id),
-            ('ticket_id.team_id', '=', False),
-            ('ticket_id.team_id', 'in', user.helpdesk_visible_team_ids.ids)]"""
+
+
+def _on_ticket(domain):
+    """The same rule on the ticket of a child record (timeline event, SLA
+    target, call): each leaf's field behind `ticket_id.`."""
+    return domain.replace("('", "('ticket_id.")
+
+
+OLD_CHILD = _on_ticket(OLD_TICKET)
+NEW_CHILD = _on_ticket(NEW_TICKET)
 RULES = {
     "helpdesk_service.helpdesk_ticket_rule_user": (OLD_TICKET, NEW_TICKET),
     "helpdesk_service.helpdesk_ticket_event_rule_user": (OLD_CHILD, NEW_CHILD),

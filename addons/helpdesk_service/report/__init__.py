@@ -1,0 +1,1 @@
+from . import helpdesk_equipment_report_failure
