@@ -58,7 +58,7 @@ class HelpdeskTicket(models.Model):
         browser's own clock only measures the time elapsed since the read."""
         now = fields.Datetime.now()
         # the policies and their calendars of all the tickets, in one go
-        self.sla_line_ids.sla_id.resource_calendar_id  # noqa: B018
+        self.sla_line_ids.sla_id.mapped("resource_calendar_id")
         next_lines = {}
         for ticket in self:
             lines = ticket._get_sla_next_lines()
