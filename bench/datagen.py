@@ -580,6 +580,15 @@ class Generator:
                 )
         Partner.create(self._known(Partner, contact_vals))
         portal_group = self.ref("base.group_portal")
+        # the "company" scope is a group (implying portal) of the contact's user;
+        # the peer has no such group: its portal users are all alike
+        company_group = (
+            env.ref(
+                "helpdesk_service.group_helpdesk_portal_company",
+                raise_if_not_found=False,
+            )
+            or portal_group
+        )
         Users = env["res.users"].with_context(no_reset_password=True)
         user_vals = []
         first = len(self._bench("res.users", "login", "bench.portal.%"))
@@ -591,8 +600,9 @@ class Generator:
                     "login": f"bench.portal.{i:04d}@example.com",
                     "email": f"bench.portal.{i:04d}@example.com",
                     "parent_id": client.id,
-                    "helpdesk_portal_scope": "company" if i % 3 == 0 else "own",
-                    "groups_id": [Command.set(portal_group.ids)],
+                    "groups_id": [
+                        Command.set((company_group if i % 3 == 0 else portal_group).ids)
+                    ],
                 }
             )
         portal_users = self.env["res.users"]
