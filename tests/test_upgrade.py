@@ -1,5 +1,5 @@
-"""Upgrades are tested from the previous release: the addons of release 18.0.1.3.0
-(commit 3044137) installed with demo data, then upgraded to the working tree's.
+"""Upgrades are tested from the previous release: the addons of release 18.0.1.4.0
+(commit e487367) installed with demo data, then upgraded to the working tree's.
 
 Works on a scratch database made from the dependency template, through Odoo's
 own command line (see tests/odoo_cli.py)."""
@@ -13,7 +13,7 @@ import pytest
 from .conftest import ROOT
 from .odoo_cli import odoo, run, scratch_database
 
-PREVIOUS_RELEASE = "3044137"  # release 18.0.1.3.0
+PREVIOUS_RELEASE = "e487367"  # release 18.0.1.4.0
 ADDONS = "helpdesk_service,helpdesk_billing,helpdesk_field"
 
 MODULES = (
@@ -68,7 +68,7 @@ def test_upgrade_from_the_previous_release(helpdesk_env, previous_addons):
             for name, state, version in old_modules
             if state == "installed"
         }
-        assert installed == {(name, "18.0.1.3.0") for name in ADDONS.split(",")}
+        assert installed == {(name, "18.0.1.4.0") for name in ADDONS.split(",")}
         (old_counts,) = _query(db, COUNTS)
         assert all(int(count) for count in old_counts), "the demo data is there"
         (last_ids,) = _query(db, LAST_IDS)

@@ -2,7 +2,7 @@
     "name": "Helpdesk Billing",
     "summary": "Service contracts, extra works and parts on tickets, monthly invoicing "
     "of fee, work, extra hours and SLA compensation",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Services/Helpdesk",
     "license": "AGPL-3",
     "author": "Helpdesk Service Desk contributors",

@@ -2,7 +2,7 @@
     "name": "Helpdesk Field Service",
     "summary": "Engineers' visits to the client's sites: planning, mobile workspace, "
     "labour write-off, works and parts, signed visit report, SMS to the client",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Services/Helpdesk",
     "license": "AGPL-3",
     "author": "Helpdesk Service Desk contributors",

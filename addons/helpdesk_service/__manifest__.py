@@ -2,7 +2,7 @@
     "name": "Helpdesk Service Desk",
     "summary": "Tickets, teams, stages, assignment, client history, action timeline, "
     "major incidents and labour time for service companies",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Services/Helpdesk",
     "license": "AGPL-3",
     "author": "Helpdesk Service Desk contributors",
