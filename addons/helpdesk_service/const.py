@@ -18,3 +18,25 @@ TARGET_DATE_FIELD = {
     "report": "date_first_response",
     "resolve": "date_resolved",
 }
+
+CHANNELS = [
+    ("email", "E-mail"),
+    ("phone", "Phone"),
+    ("portal", "Portal"),
+    ("web", "Web form"),
+    ("internal", "Internal"),
+]
+
+# changes that move service-level deadlines
+SLA_TRIGGER_FIELDS = {
+    "team_id",
+    "type_id",
+    "priority",
+    "is_vip",
+    "partner_id",
+    "stage_id",
+    "company_id",
+}
+
+# channels where the client opened the ticket himself: he gets an acknowledgement
+CLIENT_CHANNELS = ("email", "portal", "web")

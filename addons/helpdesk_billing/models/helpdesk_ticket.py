@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from odoo.addons.helpdesk_service.models.helpdesk_ticket import SLA_TRIGGER_FIELDS
+from odoo.addons.helpdesk_service.const import SLA_TRIGGER_FIELDS
 
 # changes that may give the ticket another contract, hence another SLA policy
 CONTRACT_TRIGGER_FIELDS = {"contract_id", "site_id", "equipment_ids"}

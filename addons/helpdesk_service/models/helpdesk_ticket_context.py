@@ -40,6 +40,11 @@ class HelpdeskTicket(models.Model):
         string="Open tickets of the client",
         groups="base.group_user",
     )
+    # client history
+    client_ticket_count = fields.Integer(compute="_compute_client_tickets")
+    client_ticket_ids = fields.Many2many(
+        "helpdesk.ticket", compute="_compute_client_tickets", string="Client's tickets"
+    )
 
     @api.depends("equipment_ids", "site_id")
     @api.depends_context("uid")
@@ -121,3 +126,34 @@ class HelpdeskTicket(models.Model):
                 "default_subtype_xmlid": "mail.mt_comment",
             },
         }
+
+    @api.depends("commercial_partner_id")
+    def _compute_client_tickets(self):
+        clients = self.commercial_partner_id
+        counts = {
+            partner.id: count
+            for partner, count in self._read_group(
+                [("commercial_partner_id", "in", clients.ids)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        }
+        for ticket in self:
+            client = ticket.commercial_partner_id
+            if not client:
+                ticket.client_ticket_count = 0
+                ticket.client_ticket_ids = False
+                continue
+            ticket.client_ticket_count = counts.get(client.id, 0)
+            ticket.client_ticket_ids = self.search(
+                [
+                    ("commercial_partner_id", "=", client.id),
+                    ("id", "!=", ticket.id or 0),
+                ],
+                order="date_received desc, id desc",
+                limit=10,
+            )
+
+    def action_open_client_tickets(self):
+        self.ensure_one()
+        return self.commercial_partner_id.action_open_helpdesk_tickets()

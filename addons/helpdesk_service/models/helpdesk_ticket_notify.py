@@ -1,0 +1,400 @@
+"""Who is told what about a ticket: followers and notifications, gathered
+while tickets are created and sent in one batch, the client's
+acknowledgement, the recipients of each kind of message."""
+
+# pylint: disable=consider-merging-classes-inherited
+import json
+
+from odoo import Command, api, fields, models
+
+from ..const import (
+    CLIENT_CHANNELS,
+)
+from .helpdesk_ticket import HelpdeskTicket
+
+# the cursor cache's stack of frames that gather the notifications, followers
+# and look-ups of the tickets being created (see _notify_later_token)
+_CREATE_FRAMES = "helpdesk_create_frames"
+
+
+class HelpdeskTicketNotify(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    @api.model
+    def _notify_later_token(self):
+        """Open a frame that gathers the notifications of the messages posted
+        on tickets in an env whose context has its key as
+        `helpdesk_notify_later` (see _notify_thread), until
+        _send_queued_notifications(key); _close_notify_frame(key) drops it. The
+        key is the frame's depth (creations nest): tickets created one after
+        another in a transaction share their contexts, hence their
+        environments. A key per creation would leave an environment per ticket
+        alive until the commit (mail's tracking callbacks hold its records),
+        and Odoo looks every new environment up among the live ones."""
+        frames = self.env.cr.cache.setdefault(_CREATE_FRAMES, [])
+        frames.append({"notify": [], "subscribe": [], "lookup": {}, "new_ids": set()})
+        return len(frames)
+
+    @api.model
+    def _get_notify_frame(self, token):
+        """The open frame of `token`, or None: messages posted once it is
+        closed (at the commit, say) are notified as usual."""
+        frames = self.env.cr.cache.get(_CREATE_FRAMES) or ()
+        if not token or len(frames) < token:
+            return None
+        return frames[token - 1]
+
+    @api.model
+    def _close_notify_frame(self, token):
+        """Drop the frame of `token` (and any left open inside it); return it,
+        or None if it was closed already."""
+        frame = self._get_notify_frame(token)
+        if frame is not None:
+            del self.env.cr.cache[_CREATE_FRAMES][token - 1 :]
+        return frame
+
+    def _message_auto_subscribe(self, updated_values, followers_existing_policy="skip"):
+        # while tickets are created, their followers are gathered and added in
+        # one batch (see _subscribe_on_create)
+        frame = self._get_notify_frame(self.env.context.get("helpdesk_subscribe_later"))
+        if frame is None or not self:
+            return super()._message_auto_subscribe(
+                updated_values, followers_existing_policy=followers_existing_policy
+            )
+        frame["subscribe"].append((self.ids, dict(updated_values)))
+        # the tickets mail.thread's create is about to post the creation
+        # message of (see _message_compute_parent_id)
+        frame["new_ids"].update(self.ids)
+        return True
+
+    def _subscribe_on_create(self, token, creator=False):
+        """Add the followers of new tickets in one batch: their creator (the
+        `creator` partner, if any), those mail.thread's auto-subscription asks
+        for (the team's followers, the assigned agent, who gets the assignment
+        notice) and the client's contact. Mirrors mail.thread's create and
+        _message_auto_subscribe, with one query per step for all tickets."""
+        frame = self._get_notify_frame(token)
+        entries = frame["subscribe"] if frame else []
+        if frame:
+            frame["subscribe"] = []
+            frame["new_ids"].clear()
+        if not self:
+            return
+        Subtype = self.env["mail.message.subtype"]
+        default, _internal, external = Subtype.default_subtypes(self._name)
+        auto_subtypes = Subtype._get_auto_subscription_subtypes(self._name)
+        relation = auto_subtypes[4]
+        parent_followers = self._get_parent_followers(entries, auto_subtypes)
+        wanted = {
+            ticket_id: {creator.id: set(default.ids)} if creator else {}
+            for ticket_id in self.ids
+        }
+        notify = {}
+        for ids, values in entries:
+            subtypes = {}
+            for res_model, fnames in relation.items():
+                for fname in fnames:
+                    if values.get(fname):
+                        subtypes.update(
+                            parent_followers.get((res_model, values[fname]), {})
+                        )
+            templates = {}
+            for pid, sids, template in self.browse(
+                ids
+            )._message_auto_subscribe_followers(values, auto_subtypes[1]):
+                subtypes.setdefault(
+                    pid, set(auto_subtypes[1] if sids is False else sids)
+                )
+                if template:
+                    lang = self.env["res.partner"].browse(pid).lang
+                    templates.setdefault((template, lang), []).append(pid)
+            for key, pids in templates.items():
+                notify.setdefault((*key, tuple(pids)), []).extend(ids)
+            for ticket_id in ids:
+                followers = wanted.setdefault(ticket_id, {})
+                for pid, sids in subtypes.items():
+                    followers[pid] = followers.get(pid, set()) | set(sids)
+        # the client's contact, with the subtypes of a customer if he is one
+        for ticket in self:
+            partner = ticket.partner_id.sudo()
+            if partner.active:
+                subtypes = external if partner.partner_share else default
+                wanted[ticket.id].setdefault(partner.id, set(subtypes.ids))
+        self._insert_wanted_followers(wanted)
+        # the assignment notices, as mail.thread sends them, as superuser: the
+        # ticket's creator may create them (mail.message's access check, a
+        # query per notice, is skipped) and is still their author
+        for (template, lang, pids), ids in notify.items():
+            self.browse(ids).sudo().with_context(
+                lang=lang
+            )._message_auto_subscribe_notify(list(pids), template)
+
+    @api.model
+    def _get_parent_followers(self, entries, auto_subtypes):
+        """{(model, id): {partner id: subtype ids}}: what the followers of the
+        documents the new tickets link to (their team) pass on to them, as
+        mail.thread's _message_auto_subscribe computes it; one query per model."""
+        child_ids, _def_ids, int_ids, parent, relation = auto_subtypes
+        result = {}
+        for res_model, fnames in relation.items():
+            doc_ids = {
+                values[fname]
+                for _ids, values in entries
+                for fname in fnames
+                if values.get(fname)
+            }
+            if not doc_ids:
+                continue
+            rows = self.env["mail.followers"]._get_subscription_data(
+                [(res_model, list(doc_ids))],
+                None,
+                include_pshare=True,
+                include_active=True,
+            )
+            for _fid, res_id, pid, sids, pshare, active in rows:
+                if not pid or not active:
+                    continue
+                sids = {parent[sid] for sid in sids if parent.get(sid)} | {
+                    sid for sid in sids if sid not in parent and sid in child_ids
+                }
+                result.setdefault((res_model, res_id), {})[pid] = (
+                    sids - set(int_ids) if pshare else sids
+                )
+        return result
+
+    @api.model
+    def _insert_wanted_followers(self, wanted):
+        """Subscribe {ticket id: {partner id: subtype ids}} in one insert;
+        a partner already following a ticket gets the missing subtypes."""
+        Followers = self.env["mail.followers"].sudo()
+        existing = {
+            (res_id, pid): (fid, set(sids))
+            for fid, res_id, pid, sids in Followers._get_subscription_data(
+                [(self._name, list(wanted))], None
+            )
+            if pid
+        }
+        to_create = []
+        for ticket_id, followers in wanted.items():
+            for pid, sids in followers.items():
+                if (ticket_id, pid) not in existing:
+                    to_create.append(
+                        {
+                            "res_model": self._name,
+                            "res_id": ticket_id,
+                            "partner_id": pid,
+                            "subtype_ids": [Command.set(sorted(sids))],
+                        }
+                    )
+                    continue
+                fid, old = existing[(ticket_id, pid)]
+                if sids - old:
+                    Followers.browse(fid).write(
+                        {"subtype_ids": [Command.link(sid) for sid in sids - old]}
+                    )
+        if to_create:
+            Followers.with_context(default_partner_id=False).create(to_create)
+
+    def _helpdesk_batch_lookup(self, method, key, **kwargs):
+        """{ticket id: value} of mail.thread's per-record look-up `method`
+        (called with kwargs), computed once for all the tickets being created
+        with self (its prefetch) and kept until the end of their creation."""
+        frame = self._get_notify_frame(self.env.context.get("helpdesk_notify_later"))
+        parent = getattr(super(), method)
+        if frame is None or not self:
+            return parent(**kwargs)
+        known = frame["lookup"].setdefault((method, key), {})
+        if any(ticket_id not in known for ticket_id in self.ids):
+            batch_ids = {
+                ticket_id
+                for ticket_id in self._prefetch_ids
+                if isinstance(ticket_id, int) and ticket_id not in known
+            }
+            todo = self.browse(sorted(batch_ids | set(self.ids) - set(known)))
+            known.update(getattr(super(HelpdeskTicket, todo), method)(**kwargs))
+        return {ticket_id: known[ticket_id] for ticket_id in self.ids}
+
+    @api.model
+    def _send_queued_notifications(self, token):
+        """Close the frame of `token` and hand its queued notifications to the
+        scheduled-messages job (one batch insert; the job is triggered for
+        now)."""
+        frame = self._close_notify_frame(token)
+        if frame and frame["notify"]:
+            self.env["mail.message.schedule"].sudo().create(frame["notify"])
+
+    def _notify_thread(self, message, msg_vals=False, **kwargs):
+        """Queue the notifications of the messages posted while tickets are
+        created (the creation notice to the team's followers, the assignment
+        notice, the client's acknowledgement) for the scheduled-messages cron,
+        triggered for now: creating a ticket, by an agent, the portal or the
+        mail gateway, then costs no e-mail rendering. Odoo's own scheduled
+        messages take the same way. The messages themselves are created at
+        once, in the ticket's conversation."""
+        if self._is_silent_creation(message, msg_vals):
+            # nobody to tell (see _notify_get_recipients): nothing to compute
+            # or to queue
+            return []
+        frame = self._get_notify_frame(self.env.context.get("helpdesk_notify_later"))
+        if frame is None or kwargs.get("scheduled_date"):
+            return super()._notify_thread(message, msg_vals=msg_vals, **kwargs)
+        frame["notify"].append(
+            {
+                "scheduled_datetime": fields.Datetime.now(),
+                "mail_message_id": message.id,
+                "notification_parameters": json.dumps(kwargs),
+            }
+        )
+        return []
+
+    def _send_acknowledgement(self):
+        """Tell the client his request is registered, with its number. Tickets
+        of known contacts get it in their conversation; tickets kept with an
+        address only get a plain e-mail, so that no contact is created."""
+        to_ack = self.filtered(
+            lambda t: (
+                t.channel in CLIENT_CHANNELS
+                and t.team_id.ack_template_id
+                and (t.partner_id.email or t.partner_email)
+            )
+        )
+        for ticket in to_ack.filtered("partner_id"):
+            # a subtype no follower has: the client only gets it (see
+            # _notify_get_recipients), never the agents following the team
+            ticket.with_context(helpdesk_no_contact=True).message_post_with_source(
+                ticket.team_id.ack_template_id,
+                subtype_xmlid="helpdesk_service.mt_ticket_ack",
+                message_type="auto_comment",
+            )
+        for template, tickets in (
+            (to_ack - to_ack.filtered("partner_id"))
+            .grouped(lambda t: t.team_id.ack_template_id)
+            .items()
+        ):
+            template.send_mail_batch(tickets.ids)
+
+    # who gets the notifications of a ticket's messages, and with what: the
+    # client's acknowledgement goes to the client only, the 'Ticket created'
+    # notice follows the team's setting, the rating links of an answer go to
+    # the ticket's client contacts only
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        recipients = super()._notify_get_recipients(
+            message, msg_vals=msg_vals, **kwargs
+        )
+        if len(self) != 1 or not recipients:
+            return recipients
+        subtype_id = (msg_vals or {}).get("subtype_id") or message.subtype_id.id
+        xmlid_to_res_id = self.env["ir.model.data"]._xmlid_to_res_id
+        is_ack = subtype_id == xmlid_to_res_id("helpdesk_service.mt_ticket_ack")
+        is_silent_creation = (
+            subtype_id == xmlid_to_res_id("helpdesk_service.mt_ticket_new")
+            and not self.sudo().team_id.notify_new_tickets
+        )
+        if is_ack or is_silent_creation:
+            # only the message's own recipients, none of the followers
+            explicit = set(message.sudo().partner_ids.ids)
+            recipients = [data for data in recipients if data["id"] in explicit]
+        return recipients
+
+    def _is_silent_creation(self, message, msg_vals=False):
+        """Whether `message` is the creation message of a ticket whose team
+        does not announce new tickets, addressed to nobody in particular: it
+        notifies nobody."""
+        if len(self) != 1:
+            return False
+        msg_vals = msg_vals or {}
+        subtype_id = msg_vals.get("subtype_id") or message.subtype_id.id
+        if subtype_id != self.env["ir.model.data"]._xmlid_to_res_id(
+            "helpdesk_service.mt_ticket_new"
+        ):
+            return False
+        if self.sudo().team_id.notify_new_tickets:
+            return False
+        if "partner_ids" in msg_vals:
+            return not msg_vals["partner_ids"]
+        return not message.sudo().partner_ids
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        """The recipients who belong to the ticket's client get a copy of each
+        group (same buttons) with the answer's rating links; everybody else, the
+        agents following the ticket first, gets the e-mail without them."""
+        groups = super()._notify_get_recipients_groups(
+            message, model_description, msg_vals=msg_vals
+        )
+        if len(self) != 1 or not self.partner_id or not message:
+            return groups
+        links = self._helpdesk_rating_links(message)
+        if not links:
+            return groups
+        client_ids = set(self._helpdesk_client_partners(message).ids)
+
+        def is_client(pdata):
+            return pdata["id"] in client_ids
+
+        rating_groups = []
+        for name, func, data in groups:
+            rating_data = dict(data, helpdesk_rating_links=links)
+            rating_data.pop("recipients", None)
+            rating_groups.append(
+                [
+                    f"helpdesk_rating_{name}",
+                    lambda pdata, func=func: is_client(pdata) and func(pdata),
+                    rating_data,
+                ]
+            )
+        return rating_groups + groups
+
+    def _notify_by_email_render_layout(
+        self, message, recipients_group, msg_vals=False, render_values=None
+    ):
+        links = recipients_group.get("helpdesk_rating_links")
+        if links:
+            render_values = dict(render_values or {})
+            render_values["subtitles"] = [*render_values.get("subtitles", []), links]
+            render_values["email_notification_force_header"] = True
+        return super()._notify_by_email_render_layout(
+            message, recipients_group, msg_vals=msg_vals, render_values=render_values
+        )
+
+    def _helpdesk_client_partners(self, message):
+        """The possible recipients (followers, the message's recipients) who
+        belong to the ticket's client: its contact, and the contacts of the
+        client company that are no internal users."""
+        self.ensure_one()
+        client = self.partner_id.commercial_partner_id
+        candidates = self.sudo().message_partner_ids | message.sudo().partner_ids
+        return self.partner_id | candidates.filtered(
+            lambda p: (
+                p.commercial_partner_id == client
+                and not p.user_ids.filtered(lambda u: not u.share)
+            )
+        )
+
+    def _track_template(self, changes):
+        res = super()._track_template(changes)
+        ticket = self[0]
+        if "stage_id" in changes and ticket.stage_id.template_id:
+            res["stage_id"] = (
+                ticket.stage_id.template_id,
+                {
+                    "auto_delete_keep_log": False,
+                    "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(
+                        "mail.mt_note"
+                    ),
+                    "email_layout_xmlid": "mail.mail_notification_light",
+                },
+            )
+        return res
+
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "stage_id" in init_values:
+            return self.env.ref("helpdesk_service.mt_ticket_stage")
+        return super()._track_subtype(init_values)
+
+    def _creation_subtype(self):
+        # cached xmlid look-up: env.ref() would check that it exists, a query
+        # per created ticket
+        return self.env["mail.message.subtype"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id("helpdesk_service.mt_ticket_new")
+        )
