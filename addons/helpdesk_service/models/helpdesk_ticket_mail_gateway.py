@@ -137,7 +137,9 @@ class HelpdeskTicketMailGateway(models.Model):
                 author_id=message.author_id.id,
             )
         )
-        super().write(vals)
+        # the plain write of the ticket's parent classes: the timeline rows,
+        # SLA and rating are done here
+        super(HelpdeskTicket, self).write(vals)
         self.env["helpdesk.ticket.event"].sudo().create(events)
         self._sla_sync()
         self._create_answer_rating(message)
@@ -147,7 +149,7 @@ class HelpdeskTicketMailGateway(models.Model):
 
     def _on_client_message(self, message):
         self.ensure_one()
-        super().write(
+        super(HelpdeskTicket, self).write(
             {
                 "client_message_count": self.client_message_count + 1,
                 "date_last_contact": fields.Datetime.now(),

@@ -200,7 +200,7 @@ class HelpdeskTicketNotify(models.Model):
         (called with kwargs), computed once for all the tickets being created
         with self (its prefetch) and kept until the end of their creation."""
         frame = self._get_notify_frame(self.env.context.get("helpdesk_notify_later"))
-        parent = getattr(super(), method)
+        parent = getattr(super(HelpdeskTicket, self), method)
         if frame is None or not self:
             return parent(**kwargs)
         known = frame["lookup"].setdefault((method, key), {})
