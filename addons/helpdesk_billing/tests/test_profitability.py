@@ -15,28 +15,7 @@ class TestProfitability(HelpdeskBillingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.employee = cls.env["hr.employee"].create(
-            {"name": "Engineer", "user_id": cls.env.user.id, "hourly_cost": 40.0}
-        )
-        # a cheap contract with much work, and a well-paid quiet one
-        cls.cheap = cls._contract(
-            partner=cls.other_client, name="Cheap", fee=90.0, helpdesk_included_hours=40
-        )
-        cls.ticket = cls._ticket(partner=cls.other_contact)
-        cls.quiet_ticket = cls._ticket()
-        cls.env["account.analytic.line"].create(
-            [
-                {
-                    "helpdesk_ticket_id": ticket.id,
-                    "employee_id": cls.employee.id,
-                    "name": "Work",
-                    "date": date(2025, 1, 20),
-                    "unit_amount": hours,
-                }
-                for ticket, hours in ((cls.ticket, 5.0), (cls.quiet_ticket, 1.0))
-            ]
-        )
-        cls.part = cls._work(cls.ticket, cls.toner, quantity=2.0)  # 60, cost 24
+        cls._setup_cheap_and_quiet()
         cls.Report = cls.env["helpdesk.profitability.report"]
         cls.january = [("date", "=", date(2025, 1, 1))]
 

@@ -6,6 +6,7 @@ from odoo.tests import HttpCase, TransactionCase, tagged
 
 from .common import HelpdeskCommonMixin
 from .common_dashboard import DashboardTestMixin
+from .common_kpi import KpiDatasetMixin
 
 DASHBOARD = "helpdesk_service.spreadsheet_dashboard_helpdesk"
 MONDAY = date(2026, 3, 2)
@@ -14,7 +15,9 @@ WEEK_10, WEEK_11 = date(2026, 3, 1), date(2026, 3, 8)
 
 
 @tagged("helpdesk_service")
-class TestDashboard(DashboardTestMixin, HelpdeskCommonMixin, TransactionCase):
+class TestDashboard(
+    DashboardTestMixin, KpiDatasetMixin, HelpdeskCommonMixin, TransactionCase
+):
     """The Helpdesk dashboard (Dashboards > Helpdesk > Tickets and SLA): its data
     sources are valid, and on a known dataset show the expected figures."""
 
@@ -22,10 +25,7 @@ class TestDashboard(DashboardTestMixin, HelpdeskCommonMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_helpdesk()
-        cls.env["helpdesk.sla"].search([]).active = False
-        cls.env["helpdesk.sla"].create(
-            {"name": "10/20", "ack_minutes": 10, "report_minutes": 20}
-        )
+        cls._setup_kpi_policy()
         Category = cls.env["res.partner.category"]
         cls.gold = Category.create({"name": "Gold", "is_helpdesk_tariff": True})
         cls.silver = Category.create({"name": "Silver", "is_helpdesk_tariff": True})
@@ -34,61 +34,10 @@ class TestDashboard(DashboardTestMixin, HelpdeskCommonMixin, TransactionCase):
         cls.dashboard = cls.env.ref(DASHBOARD)
         cls.teams = cls.team | cls.team_private
 
-    def _reply(self, ticket, user, at):
-        with freeze_time(at):
-            message = ticket.with_user(user).message_post(
-                body="Update", message_type="comment", subtype_xmlid="mail.mt_comment"
-            )
-        return self.env["rating.rating"].search(
-            [("helpdesk_message_id", "=", message.id)]
-        )
-
     def _build_dataset(self):
         """Week 10: three tickets resolved (T1, T2 Gold for agent A, T3 Silver
         for agent B), T2 late on both targets; week 11: two open tickets."""
-        day = "2026-03-02 "
-        with freeze_time(day + "09:00"):
-            t1, t2, t3 = self.Ticket.create(
-                [
-                    {
-                        "name": "T1",
-                        "partner_id": self.contact.id,
-                        "team_id": self.team.id,
-                    },
-                    {
-                        "name": "T2",
-                        "partner_id": self.contact.id,
-                        "team_id": self.team.id,
-                        "user_id": self.agent_a.id,
-                    },
-                    {
-                        "name": "T3",
-                        "partner_id": self.other_client.id,
-                        "team_id": self.team.id,
-                        "user_id": self.agent_b.id,
-                    },
-                ]
-            )
-        with freeze_time(day + "09:04"):
-            t1.with_user(self.agent_a).action_acknowledge()
-        r1 = self._reply(t1, self.agent_a, day + "09:10")
-        with freeze_time(day + "10:00"):
-            t1.stage_id = self.stage_resolved
-        with freeze_time(day + "09:20"):
-            t2.with_user(self.agent_a).action_acknowledge()
-        r2 = self._reply(t2, self.agent_a, day + "09:30")
-        with freeze_time(day + "09:40"):
-            self._post_as(t2, partner=self.contact, body="Still down")
-        with freeze_time(day + "12:00"):
-            t2.stage_id = self.stage_resolved
-        with freeze_time(day + "09:05"):
-            t3.with_user(self.agent_b).action_acknowledge()
-        r3 = self._reply(t3, self.agent_b, day + "09:06")
-        with freeze_time(day + "09:30"):
-            t3.stage_id = self.stage_resolved
-        t1.rating_apply(5, token=r1.access_token)
-        t2.rating_apply(1, token=r2.access_token, feedback="Took far too long")
-        t3.rating_apply(5, token=r3.access_token)
+        t1, t2, t3 = self._build_week_dataset(self.other_client)
         with freeze_time("2026-03-09 09:00"):
             t4 = self._ticket(name="T4", user_id=self.agent_b.id)
             t5 = self._ticket(name="T5", team_id=self.team_private.id)

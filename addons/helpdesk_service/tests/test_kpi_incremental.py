@@ -7,6 +7,7 @@ from odoo.addons.helpdesk_service.models.helpdesk_kpi import KPI_LOCK_KEY
 
 from . import test_kpi
 from .common import HelpdeskCommonMixin
+from .common_kpi import KpiDatasetMixin
 
 KPI_FIELDS = (
     "period_days",
@@ -33,21 +34,17 @@ WRITTEN_TABLES = (
 
 
 @tagged("helpdesk_service")
-class TestKpiIncremental(HelpdeskCommonMixin, TransactionCase):
+class TestKpiIncremental(KpiDatasetMixin, HelpdeskCommonMixin, TransactionCase):
     """The hourly refresh recomputes only the agents and teams whose tickets,
     targets or ratings changed, and gives the same rows as a full rebuild."""
 
-    _reply = test_kpi.TestKpi._reply
     _build_dataset = test_kpi.TestKpi._build_dataset
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_helpdesk()
-        cls.env["helpdesk.sla"].search([]).active = False
-        cls.env["helpdesk.sla"].create(
-            {"name": "10/20", "ack_minutes": 10, "report_minutes": 20}
-        )
+        cls._setup_kpi_policy()
         cls.team.user_id = cls.manager
         cls.team_other, cls.team_from = cls.env["helpdesk.team"].create(
             [{"name": "Other desk"}, {"name": "Desk left"}]
