@@ -31,7 +31,13 @@ class TestInstalledSuite(TransactionCase):
         self.assertEqual(len(major), 1)
         self.assertGreaterEqual(len(major.child_ids), 3)
         self.assertTrue(tickets.filtered("is_vip"), "executive and VIP requests")
-        self.assertTrue(env["helpdesk.agent.skill"].search_count([]))
+        helpdesk_skills = env.ref("helpdesk_service.hr_skill_type_helpdesk")
+        self.assertTrue(
+            env["hr.employee.skill"].search_count(
+                [("skill_type_id", "=", helpdesk_skills.id)]
+            ),
+            "the agents' helpdesk skills on their employees (hr_skills)",
+        )
         self.assertTrue(env["helpdesk.ticket.call"].search_count([]))
         for login in ("agent", "manager", "portal", "engineer"):
             self.assertTrue(
