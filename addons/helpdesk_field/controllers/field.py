@@ -102,21 +102,13 @@ class FieldWorkspace(http.Controller):
 
     @staticmethod
     def _maps_url(site):
-        address = ", ".join(
-            part
-            for part in (
-                site.street,
-                site.street2,
-                site.zip,
-                site.city,
-                site.state_id.name,
-                site.country_id.name,
-            )
-            if part
-        )
-        if not address:
+        """A map search for the site: its coordinates once located, else its
+        address formatted by Odoo for the site's country (see
+        helpdesk.site._get_map_query)."""
+        query = site._get_map_query()
+        if not query:
             return False
-        return f"https://www.google.com/maps/search/?api=1&query={quote_plus(address)}"
+        return f"https://www.google.com/maps/search/?api=1&query={quote_plus(query)}"
 
     def _get_products(self, visit, kind):
         """[(product, price label)] the engineer can add: sellable products

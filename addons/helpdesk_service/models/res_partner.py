@@ -47,6 +47,14 @@ class ResPartner(models.Model):
     helpdesk_site_count = fields.Integer(
         "Sites", compute="_compute_helpdesk_equipment_count"
     )
+    # the site whose address this contact is (helpdesk.site _inherits it): such
+    # a contact is no person to write to, kept out of the contact pickers
+    helpdesk_address_site_ids = fields.One2many(
+        "helpdesk.site",
+        "address_partner_id",
+        "Address of sites",
+        groups="base.group_user",
+    )
 
     @api.depends("user_ids.groups_id")
     def _compute_helpdesk_portal_scope(self):
@@ -189,3 +197,30 @@ class ResPartner(models.Model):
             (False, mode) for mode in ("list", "kanban", "form", "pivot", "graph")
         ]
         return action
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_helpdesk_site_address(self):
+        """A site's address contact goes with its site (the site's deletion
+        removes it): deleted from Contacts, it would take the site along."""
+        sites = (
+            self.env["helpdesk.site"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("address_partner_id", "in", self.ids)])
+        )
+        if sites:
+            raise UserError(
+                self.env._(
+                    "%(contacts)s is the address of the site %(sites)s: archive "
+                    "or delete the site instead.",
+                    contacts=", ".join(sites.address_partner_id.mapped("name")),
+                    sites=", ".join(sites.mapped("display_name")),
+                )
+            )
+
+    def _handle_first_contact_creation(self):
+        # a site's address is the site's, not the client's: Odoo would copy the
+        # first address of a client without one onto the client
+        if self.env.context.get("helpdesk_site_address"):
+            return None
+        return super()._handle_first_contact_creation()
