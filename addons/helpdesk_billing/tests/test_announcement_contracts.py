@@ -1,3 +1,6 @@
+from freezegun import freeze_time
+
+from odoo import Command
 from odoo.tests import TransactionCase, tagged
 
 
@@ -25,3 +28,37 @@ class TestAnnouncementContracts(TransactionCase):
             lambda m: m.message_type == "comment"
         )
         self.assertEqual(message.partner_ids, contact)
+
+    def test_contract_maintenance_is_proposed_to_its_tickets(self):
+        """A planned maintenance announced by contract is proposed on the
+        tickets of the contract's client received during its window."""
+        Partner = self.env["res.partner"]
+        client = Partner.create({"name": "Hosted Co", "is_company": True})
+        contact = Partner.create({"name": "Hosted Contact", "parent_id": client.id})
+        other = Partner.create({"name": "Unhosted Co", "is_company": True})
+        contract = self.env["contract.contract"].create(
+            {"name": "Hosting", "partner_id": client.id}
+        )
+        maintenance = self.env["helpdesk.announcement"].create(
+            {
+                "name": "Hypervisor upgrade",
+                "kind": "maintenance",
+                "date_start": "2026-03-02 09:00:00",
+                "date_end": "2026-03-02 12:00:00",
+                "contract_ids": [Command.set(contract.ids)],
+                "state": "published",
+            }
+        )
+        team = self.env["helpdesk.team"].create({"name": "Hosting desk"})
+        with freeze_time("2026-03-02 10:00:00"):
+            tickets = self.env["helpdesk.ticket"].create(
+                [
+                    {"name": "VM down", "partner_id": contact.id, "team_id": team.id},
+                    {"name": "Mail down", "partner_id": other.id, "team_id": team.id},
+                ]
+            )
+        self.assertEqual(tickets.maintenance_proposal_id, maintenance)
+        self.assertFalse(tickets[1].maintenance_proposal_id)
+        tickets.action_link_maintenance()
+        self.assertEqual(tickets.maintenance_announcement_id, maintenance)
+        self.assertEqual(maintenance.maintenance_ticket_count, 1)

@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+# changes of a planned maintenance that move the deadlines of its tickets
+MAINTENANCE_WINDOW_FIELDS = {"kind", "state", "date_start", "date_end"}
+
 
 class HelpdeskAnnouncement(models.Model):
     """A notice to clients about planned maintenance, a change or an ongoing
@@ -87,6 +90,11 @@ class HelpdeskAnnouncement(models.Model):
     recipient_count = fields.Integer(
         "Mailed contacts", readonly=True, copy=False, groups="base.group_user"
     )
+    maintenance_ticket_count = fields.Integer(
+        "Tickets about it",
+        compute="_compute_maintenance_ticket_count",
+        groups="base.group_user",
+    )
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
@@ -107,6 +115,17 @@ class HelpdeskAnnouncement(models.Model):
                 if announcement.audience == "targeted"
                 else False
             )
+
+    def _compute_maintenance_ticket_count(self):
+        counts = dict(
+            self.env["helpdesk.ticket"]._read_group(
+                [("maintenance_announcement_id", "in", self.ids)],
+                ["maintenance_announcement_id"],
+                ["__count"],
+            )
+        )
+        for announcement in self:
+            announcement.maintenance_ticket_count = counts.get(announcement, 0)
 
     def _get_target_clients(self):
         """The commercial partners a targeted announcement is for. Other
@@ -146,6 +165,8 @@ class HelpdeskAnnouncement(models.Model):
                 ("commercial_partner_id", "in", clients.ids),
                 ("is_company", "=", False),
                 ("email", "!=", False),
+                # the addresses of sites are no persons
+                ("helpdesk_address_site_ids", "=", False),
             ]
         )
         # a client without contact persons gets it at the company address
@@ -180,7 +201,16 @@ class HelpdeskAnnouncement(models.Model):
     def write(self, vals):
         if vals.get("state") == "published":
             self._check_publish_rights()
-        return super().write(vals)
+        res = super().write(vals)
+        if MAINTENANCE_WINDOW_FIELDS & set(vals):
+            # the tickets about a maintenance follow its window and state
+            tickets = (
+                self.env["helpdesk.ticket"]
+                .sudo()
+                .search([("maintenance_announcement_id", "in", self.ids)])
+            )
+            tickets._sla_sync()
+        return res
 
     def _check_publish_rights(self):
         """Publishing shows the announcement to the clients and mails it to
@@ -196,7 +226,46 @@ class HelpdeskAnnouncement(models.Model):
             )
         )
 
+    # ------------------------------------------------------------ maintenance
+    @api.model
+    def _get_maintenance_domain(self):
+        """Planned maintenance whose window pauses the service-level clocks of
+        the tickets about it: published, with an end."""
+        return [
+            ("kind", "=", "maintenance"),
+            ("state", "=", "published"),
+            ("date_end", "!=", False),
+        ]
+
+    def _is_maintenance_of(self, ticket):
+        """Whether the ticket arrived during this maintenance from one of the
+        clients it is for (chosen directly, by site, equipment type or
+        contract, or every client): it may be about it."""
+        self.ensure_one()
+        return bool(
+            self.kind == "maintenance"
+            and self.state == "published"
+            and self.date_end
+            and self.date_start <= ticket.date_received <= self.date_end
+            and self.company_id in (ticket.company_id, self.env["res.company"])
+            and (
+                self.audience == "all"
+                or ticket.commercial_partner_id in self.sudo().client_ids
+            )
+        )
+
     # ------------------------------------------------------------ actions
+    def action_open_maintenance_tickets(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Tickets about %(name)s", name=self.name),
+            "res_model": "helpdesk.ticket",
+            "view_mode": "list,kanban,form",
+            "domain": [("maintenance_announcement_id", "=", self.id)],
+            "context": {"default_maintenance_announcement_id": self.id},
+        }
+
     def action_publish(self):
         self._check_publish_rights()
         for announcement in self:

@@ -84,19 +84,21 @@ class HelpdeskTicket(models.Model):
         for ticket, line in next_lines.items():
             clock = clocks[line.sla_id.resource_calendar_id.id]
             deadline = line.deadline
+            # the planned maintenance the ticket is about does not count
+            skipped = ticket._get_sla_skipped_windows()
             if deadline > now:
-                remaining = clock.working_minutes(now, deadline) * 60
+                remaining = clock.working_minutes(now, deadline, skipped) * 60
             else:
-                remaining = -clock.working_minutes(deadline, now) * 60
+                remaining = -clock.working_minutes(deadline, now, skipped) * 60
             warning = line.date_warning
             warn = (
-                clock.working_minutes(warning, deadline) * 60
+                clock.working_minutes(warning, deadline, skipped) * 60
                 if warning and warning < deadline
                 else 0
             )
             work = [
                 [round((a - now).total_seconds()), round((b - now).total_seconds())]
-                for a, b in clock.work_intervals(now, now + COUNTDOWN_SPAN)
+                for a, b in clock.work_intervals(now, now + COUNTDOWN_SPAN, skipped)
             ]
             ticket.sla_countdown = {
                 "state": "overdue" if remaining <= 0 else "running",

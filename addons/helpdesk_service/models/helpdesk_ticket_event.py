@@ -19,6 +19,7 @@ EVENT_TYPES = [
     ("merged", "Merged"),
     ("complaint", "Complaint"),
     ("corrected", "Figure corrected"),
+    ("maintenance", "Planned maintenance"),
 ]
 
 

@@ -97,7 +97,10 @@ class HelpdeskTicketServiceLevel(models.Model):
         no_events = self.env["helpdesk.ticket.event"]
         clocks = {}
         to_create = []
-        kpis = {}
+        to_unlink = []
+        # {values: [ids]}: one write per distinct set of changed values
+        line_writes = {}
+        ticket_writes = {}
         for ticket in self:
             sla = ticket.sla_id
             calendar = (
@@ -106,20 +109,22 @@ class HelpdeskTicketServiceLevel(models.Model):
             clock = clocks.setdefault(calendar.id, SlaClock(calendar))
             events = events_by_ticket.get(ticket, no_events)
             targets = sla._get_target_minutes() if sla else {}
+            # the planned maintenance the ticket is about: not counted
+            skipped = ticket._get_sla_skipped_windows()
             kpi = {}
             for target, field in TARGET_DATE_FIELD.items():
                 line = existing.pop((ticket.id, target), None)
                 minutes = targets.get(target)
                 if not minutes:
                     if line:
-                        line.unlink()
+                        to_unlink.append(line.id)
                     if ticket[field]:
                         kpi[target] = clock.working_minutes(
-                            ticket.date_received, ticket[field]
+                            ticket.date_received, ticket[field], skipped
                         )
                     continue
                 vals = Line._compute_values(
-                    ticket, sla, target, minutes, clock, events, now
+                    ticket, sla, target, minutes, clock, events, now, skipped
                 )
                 if vals["date_reached"]:
                     kpi[target] = vals["spent_minutes"]
@@ -137,7 +142,8 @@ class HelpdeskTicketServiceLevel(models.Model):
                         if line._fields[k].convert_to_write(line[k], line) != v
                     }
                     if changed:
-                        line.write(changed)
+                        key = tuple(sorted(changed.items()))
+                        line_writes.setdefault(key, []).append(line.id)
                 else:
                     to_create.append(
                         dict(
@@ -148,15 +154,20 @@ class HelpdeskTicketServiceLevel(models.Model):
                             target_minutes=minutes,
                         )
                     )
-            kpis[ticket] = {
+            values = {
                 "time_ack_work_minutes": round(kpi.get("ack", 0.0), 2),
                 "time_report_work_minutes": round(kpi.get("report", 0.0), 2),
                 "time_resolve_work_hours": round(kpi.get("resolve", 0.0) / 60, 3),
             }
+            changed = tuple((k, v) for k, v in values.items() if ticket[k] != v)
+            if changed:
+                ticket_writes.setdefault(changed, []).append(ticket.id)
+        if to_unlink:
+            Line.browse(to_unlink).unlink()
+        for changed, line_ids in line_writes.items():
+            Line.browse(line_ids).write(dict(changed))
         if to_create:
             Line.create(to_create)
-        for ticket, values in kpis.items():
-            changed = {k: v for k, v in values.items() if ticket[k] != v}
-            if changed:
-                super(HelpdeskTicket, ticket).write(changed)
+        for changed, ticket_ids in ticket_writes.items():
+            super(HelpdeskTicket, self.browse(ticket_ids)).write(dict(changed))
         return True

@@ -68,6 +68,8 @@ class TestAnnouncement(HelpdeskCommonMixin, TransactionCase):
                 "equipment_type_ids": [(6, 0, self.cash_type.ids)],
             }
         )
+        # a site's address is a contact of the client, but no person to mail
+        self.site.address_partner_id.email = "warehouse@other.example.com"
         announcement.action_publish()
         self.assertEqual(announcement.state, "published")
         message = announcement.message_ids.filtered(

@@ -73,9 +73,13 @@ class SlaClock:
         # they are)
         return window & intervals[bisect_right(ends, start) : bisect_left(starts, end)]
 
-    def work_intervals(self, start, end):
-        """The working time in [start, end), as sorted [(start, end)]."""
-        return [(a, b) for a, b, _recs in self._work(start, end)]
+    def work_intervals(self, start, end, pauses=()):
+        """The working time in [start, end), less the pauses [(start, end)],
+        as sorted [(start, end)]."""
+        work = self._work(start, end)
+        if pauses:
+            work -= Intervals((a, b, self._no_records) for a, b in pauses)
+        return [(a, b) for a, b, _recs in work]
 
     def working_minutes(self, start, end, pauses=()):
         """Working minutes in [start, end), less the pauses [(start, end)]."""
@@ -84,15 +88,20 @@ class SlaClock:
             work -= Intervals((a, b, self._no_records) for a, b in pauses)
         return _minutes(work)
 
-    def plan(self, start, minutes):
+    def plan(self, start, minutes, pauses=()):
         """The moment when `minutes` of working time have passed after start,
-        False when the calendar has no such time within MAX_HORIZON."""
-        if not self.calendar:
+        not counting the pauses [(start, end)] (planned maintenance), False
+        when the calendar has no such time within MAX_HORIZON."""
+        if not self.calendar and not pauses:
             return start + timedelta(minutes=minutes)
+        skipped = Intervals((a, b, self._no_records) for a, b in pauses)
         left = timedelta(minutes=minutes)
         horizon = WINDOW
         while True:
-            for a, b, _recs in self._work(start, start + horizon):
+            work = self._work(start, start + horizon)
+            if pauses:
+                work -= skipped
+            for a, b, _recs in work:
                 if b - a >= left:
                     return a + left
                 left -= b - a
