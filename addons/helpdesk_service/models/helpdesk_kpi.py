@@ -38,10 +38,30 @@ class HelpdeskKpi(models.Model):
     avg_contacts = fields.Float("Avg. contacts per ticket", aggregator="avg")
     sla_target_count = fields.Integer("SLA targets due")
     sla_met_percent = fields.Float("SLA met (%)", aggregator="avg")
+    sla_suppressed_minutes = fields.Float(
+        "SLA minutes suppressed",
+        help="Working minutes of announced planned maintenance not counted "
+        "against the SLA targets due in the period.",
+    )
     rating_count = fields.Integer("Ratings")
     good_percent = fields.Float("Good ratings (%)", aggregator="avg")
     bad_count = fields.Integer("Bad ratings")
     complaint_count = fields.Integer("Complaints")
+    # incoming phone calls rung in the period (helpdesk.ticket.call): an
+    # agent's are the calls he took, a team's all those of its tickets
+    inbound_call_count = fields.Integer("Incoming calls")
+    answered_call_count = fields.Integer("Answered calls")
+    missed_call_count = fields.Integer("Missed calls")
+    missed_call_percent = fields.Float(
+        "Missed calls (%)",
+        aggregator="avg",
+        help="Missed calls out of the incoming calls that were answered or missed.",
+    )
+    avg_pickup_seconds = fields.Float(
+        "Avg. pickup time (s)",
+        aggregator="avg",
+        help="Average time from ringing to pickup of the answered incoming calls.",
+    )
 
     @api.depends("scope", "user_id", "team_id")
     def _compute_display_name(self):
@@ -66,8 +86,8 @@ class HelpdeskKpi(models.Model):
     def _cron_refresh(self, full=False):
         """Recompute the scores with a few grouped queries and replace the
         stored rows in one batch: only the rows of the agents and teams whose
-        tickets, SLA targets or ratings changed since the last run (or left
-        the period), or all of them with `full`, on the first run, or when
+        tickets, SLA targets, ratings or calls changed since the last run (or
+        left the period), or all of them with `full`, on the first run, or when
         the period changed. One refresh at a time: a second one started
         meanwhile does nothing."""
         if not self.env.execute_query(
@@ -136,10 +156,11 @@ class HelpdeskKpi(models.Model):
     @api.model
     def _get_stale_keys(self, mark, last_since, since):
         """{"agent": user ids, "team": team ids} whose scores may have changed:
-        tickets, SLA targets and ratings written since `mark` (the new owner),
-        the owners a ticket or rating left (helpdesk.kpi.stale, emptied here),
-        records that left the period (dated between the last period start and
-        this one), and agents and teams changed themselves (company)."""
+        tickets, SLA targets, ratings and calls written since `mark` (the new
+        owner), the owners a ticket, rating or call left (helpdesk.kpi.stale,
+        emptied here), records that left the period (dated between the last
+        period start and this one), and agents and teams changed themselves
+        (company)."""
         users = set()
         teams = set()
 
@@ -202,6 +223,18 @@ class HelpdeskKpi(models.Model):
         users.update(stale.user_id.ids)
         teams.update(stale.team_id.ids)
         stale.unlink()
+        # calls: the agent who took them and the team of their ticket
+        collect(
+            self.env["helpdesk.ticket.call"].sudo(),
+            expression.OR(
+                [
+                    [("write_date", ">=", mark)],
+                    [("date_start", ">=", last_since), ("date_start", "<", since)],
+                ]
+            ),
+            "user_id",
+            "team_id",
+        )
         users.update(
             self.env["res.users"]
             .sudo()
@@ -225,6 +258,7 @@ class HelpdeskKpi(models.Model):
         Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
         Line = self.env["helpdesk.ticket.sla"].sudo()
         Rating = self.env["rating.rating"].sudo()
+        Call = self.env["helpdesk.ticket.call"].sudo()
         rows = {}
 
         def row(scope, key, company):
@@ -284,21 +318,26 @@ class HelpdeskKpi(models.Model):
             ):
                 row(scope, key, company)["complaint_count"] = count
             done = {}
-            for key, company, status, count in Line._read_group(
+            suppressed = {}
+            for key, company, status, count, paused in Line._read_group(
                 [
                     key_leaf,
                     ("status", "in", ("met", "failed")),
                     ("deadline", ">=", since),
                 ],
                 [field, "company_id", "status"],
-                ["__count"],
+                ["__count", "paused_minutes:sum"],
             ):
                 done.setdefault((key, company), {})[status] = count
+                suppressed[key, company] = suppressed.get((key, company), 0.0) + (
+                    paused or 0.0
+                )
             for (key, company), counts in done.items():
                 total = sum(counts.values())
                 row(scope, key, company).update(
                     sla_target_count=total,
                     sla_met_percent=round(100.0 * counts.get("met", 0) / total, 1),
+                    sla_suppressed_minutes=round(suppressed[key, company], 2),
                 )
             rating_field = (
                 "helpdesk_user_id" if scope == "agent" else "helpdesk_team_id"
@@ -329,4 +368,33 @@ class HelpdeskKpi(models.Model):
                 ["__count"],
             ):
                 row(scope, key, key.company_id)["bad_count"] = count
+            # the call's team is its ticket's (a join); a call without an
+            # agent (often a missed one) counts for the team only. On a full
+            # rebuild the groups without a key are skipped here rather than
+            # filtered out (the team's filter would scan the tickets again)
+            calls = {}
+            for key, company, missed, count, answered, pickup in Call._read_group(
+                [("direction", "=", "in"), ("date_start", ">=", since)]
+                + ([] if keys is None else [key_leaf]),
+                [field, "company_id", "is_missed"],
+                ["__count", "date_answer:count", "pickup_seconds:sum"],
+            ):
+                if not key:
+                    continue
+                total = calls.setdefault((key, company), [0, 0, 0, 0.0])
+                total[0] += count
+                total[1] += answered
+                total[2] += count if missed else 0
+                total[3] += pickup or 0.0
+            for (key, company), (count, answered, missed, pickup) in calls.items():
+                ended = answered + missed
+                row(scope, key, company).update(
+                    inbound_call_count=count,
+                    answered_call_count=answered,
+                    missed_call_count=missed,
+                    missed_call_percent=round(100.0 * missed / ended, 1)
+                    if ended
+                    else 0.0,
+                    avg_pickup_seconds=round(pickup / answered, 1) if answered else 0.0,
+                )
         return rows

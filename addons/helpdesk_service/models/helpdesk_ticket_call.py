@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# fields whose old value names the KPI rows a call leaves
+CALL_KPI_KEY_FIELDS = ("user_id", "ticket_id")
+
 
 class HelpdeskTicketCall(models.Model):
     """A phone call about a ticket: when it rang, when it was picked up, when it
@@ -15,6 +18,8 @@ class HelpdeskTicketCall(models.Model):
         "helpdesk.ticket", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
+    # not stored: the KPI refresh groups by it with a join on the ticket
+    team_id = fields.Many2one(related="ticket_id.team_id")
     direction = fields.Selection(
         [("in", "Incoming"), ("out", "Outgoing")], required=True, default="in"
     )
@@ -97,4 +102,17 @@ class HelpdeskTicketCall(models.Model):
             # a call moves only to a ticket the user may change (the record
             # rules check the call's current ticket, not the new one)
             self.env["helpdesk.ticket"].browse(vals["ticket_id"]).check_access("write")
+        if self and any(field in vals for field in CALL_KPI_KEY_FIELDS):
+            self._kpi_mark_stale()
         return super().write(vals)
+
+    def unlink(self):
+        self._kpi_mark_stale()
+        return super().unlink()
+
+    def _kpi_mark_stale(self):
+        """Tell the next incremental KPI refresh the agent and team these
+        calls leave (moved or deleted): the write date only tells the new
+        ones."""
+        calls = self.sudo()
+        self.env["helpdesk.kpi.stale"]._mark(calls.user_id, calls.team_id)

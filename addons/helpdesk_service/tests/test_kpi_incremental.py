@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from freezegun import freeze_time
 
-from odoo.tests import TransactionCase, tagged
+from odoo import fields
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL
 
 from odoo.addons.helpdesk_service.models.helpdesk_kpi import KPI_LOCK_KEY
@@ -22,12 +25,18 @@ KPI_FIELDS = (
     "good_percent",
     "bad_count",
     "complaint_count",
+    "inbound_call_count",
+    "answered_call_count",
+    "missed_call_count",
+    "missed_call_percent",
+    "avg_pickup_seconds",
 )
 # what the refresh reads the write date of
 WRITTEN_TABLES = (
     "helpdesk_ticket",
     "helpdesk_ticket_sla",
     "rating_rating",
+    "helpdesk_ticket_call",
     "res_users",
     "helpdesk_team",
 )
@@ -138,6 +147,88 @@ class TestKpiIncremental(KpiDatasetMixin, HelpdeskCommonMixin, TransactionCase):
         self.assertNotIn(("team", False, self.team_from.id, company), full)
         self.assertFalse(kept.exists(), "the full rebuild replaces every row")
         self.assertTrue(untouched.exists())
+
+    def test_incremental_calls_equal_full_rebuild(self):
+        t1, t2, t3 = self._build_dataset()
+        Call = self.env["helpdesk.ticket.call"]
+        # an agent with calls only (on tickets of others)
+        caller = new_test_user(
+            self.env,
+            login="kpi_caller",
+            groups="base.group_user,helpdesk_service.group_helpdesk_user",
+        )
+        nobody = self.env["res.users"]
+
+        def call(ticket, user, start, pickup=None):
+            start = fields.Datetime.to_datetime(start)
+            answer = pickup is not None and start + timedelta(seconds=pickup)
+            return {
+                "ticket_id": ticket.id,
+                "user_id": user.id,
+                "date_start": start,
+                "date_answer": answer,
+                "date_end": (answer or start) + timedelta(minutes=1),
+            }
+
+        with freeze_time("2026-03-02 12:30"):
+            other = self._ticket(name="T6", team_id=self.team_other.id)
+            source = self._ticket(name="T9", team_id=self.team_from.id)
+            _taken, missed, moved, _old, deleted, merged = Call.create(
+                [
+                    call(t3, self.agent_b, "2026-03-02 12:00", pickup=10),
+                    call(t1, nobody, "2026-03-02 12:05"),
+                    call(other, self.agent_c, "2026-03-02 12:10", pickup=8),
+                    # the caller's only call: leaves the period before the
+                    # second refresh
+                    call(source, caller, "2026-01-31 13:30", pickup=20),
+                    call(t3, self.agent_b, "2026-03-02 12:15", pickup=4),
+                    call(source, self.agent_b, "2026-03-02 12:20", pickup=6),
+                ]
+            )
+        self._as_if_committed()
+        with freeze_time("2026-03-02 13:00"):
+            self.Kpi._cron_refresh()
+        company = self.env.company.id
+        self.assertNotIn(("agent", self.manager.id, False, company), self._snapshot())
+        self.assertTrue(self.Kpi.search([("user_id", "=", caller.id)]))
+        self._as_if_committed()
+        with freeze_time("2026-03-02 13:30"):
+            # a new missed call without an agent, a missed call answered
+            # after all, a call handed to another agent (the manager, who has
+            # no ticket), its ticket moved to another team, a deleted call, a
+            # call moved to another ticket (as when tickets are merged)
+            Call.create(call(other, nobody, "2026-03-02 13:20"))
+            missed.write(
+                {
+                    "date_answer": "2026-03-02 12:05:30",
+                    "date_end": "2026-03-02 12:06:00",
+                }
+            )
+            moved.user_id = self.manager
+            other.team_id = self.team_private
+            deleted.unlink()
+            merged.ticket_id = t2
+            # committed: the tickets' contact counts are recomputed
+            self.env.flush_all()
+        with freeze_time("2026-03-02 14:00"):
+            self.Kpi._cron_refresh()
+            incremental = self._snapshot()
+            self.assertFalse(self.Kpi.search([("user_id", "=", caller.id)]))
+            full = self._full()
+        self.assertEqual(incremental, full)
+        self.assertNotIn(("agent", self.agent_c.id, False, company), full)
+        calls = KPI_FIELDS.index("inbound_call_count")
+        for key, figures in (
+            (("agent", self.manager.id, False), (1, 1, 0, 0.0, 8.0)),
+            (("agent", self.agent_a.id, False), (0, 0, 0, 0.0, 0.0)),
+            (("agent", self.agent_b.id, False), (2, 2, 0, 0.0, 8.0)),
+            # T1 to T3: answered after 10, 30 (at last) and 6 s
+            (("team", False, self.team.id), (3, 3, 0, 0.0, 15.3)),
+            # T6 moved with its call, and the new missed call
+            (("team", False, self.team_private.id), (2, 1, 1, 50.0, 8.0)),
+            (("team", False, self.team_from.id), (0, 0, 0, 0.0, 0.0)),
+        ):
+            self.assertEqual(full[(*key, company)][calls:], figures, key)
 
     def test_rows_leaving_the_period(self):
         self._build_dataset()
