@@ -11,7 +11,8 @@ class HelpdeskEquipmentLabel(HelpdeskPortal):
     item's client gets the new-request form filled in, an agent the item in
     the back office; a visitor gets the login page whatever the token, and
     anyone else the same "unknown label" page as for a token that does not
-    exist, so a label tells nothing to whoever may not read the item."""
+    exist, so a label tells nothing to whoever may not read the item.
+    Where an agent lands is the item's ``_get_label_landing_url()``."""
 
     @http.route(
         "/eq/<string:token>", type="http", auth="public", website=True, sitemap=False
@@ -27,9 +28,7 @@ class HelpdeskEquipmentLabel(HelpdeskPortal):
         item = item_sudo.filtered("active").with_user(user)
         if item and item.has_access("read"):
             if not user.share:
-                return request.redirect(
-                    f"/odoo/action-helpdesk_service.helpdesk_equipment_action/{item.id}"
-                )
+                return request.redirect(item._get_label_landing_url())
             if request.env["helpdesk.ticket"].has_access("read"):
                 choices = self._portal_client_choices()
                 if item in choices["equipment"]:

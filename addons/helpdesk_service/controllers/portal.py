@@ -1,8 +1,8 @@
-from odoo import http
+from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.osv import expression
-from odoo.tools import html_sanitize, plaintext2html
+from odoo.tools import SQL, html_sanitize, plaintext2html
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -111,6 +111,12 @@ class HelpdeskPortal(CustomerPortal):
             },
             "stage": {"label": env._("Status"), "order": "stage_id, id desc"},
             "name": {"label": env._("Subject"), "order": "name, id"},
+            # the deadline the list shows: nearest first, then those without
+            # one (paused, closed); see _portal_tickets_by_due_date
+            "due": {
+                "label": env._("Due date"),
+                "order": "sla_next_deadline asc nulls last, id desc",
+            },
         }
 
     def _ticket_searchbar_filters(self):
@@ -182,12 +188,17 @@ class HelpdeskPortal(CustomerPortal):
             page=parse_page(page),
             step=self._tickets_per_page,
         )
-        tickets = Ticket.search(
-            domain,
-            order=sortings[sortby]["order"],
-            limit=self._tickets_per_page,
-            offset=pager["offset"],
-        )
+        if sortby == "due":
+            tickets = self._portal_tickets_by_due_date(
+                domain, self._tickets_per_page, pager["offset"]
+            )
+        else:
+            tickets = Ticket.search(
+                domain,
+                order=sortings[sortby]["order"],
+                limit=self._tickets_per_page,
+                offset=pager["offset"],
+            )
         request.session["my_tickets_history"] = tickets.ids[:100]
         values = self._prepare_portal_layout_values()
         values.update(
@@ -204,9 +215,27 @@ class HelpdeskPortal(CustomerPortal):
                 "sites": sites.sudo(),
                 "site": site.sudo(),
                 "equipment_filter": equipment.sudo(),
+                "portal_now": fields.Datetime.now(),
             }
         )
         return request.render("helpdesk_service.portal_my_tickets", values)
+
+    @staticmethod
+    def _portal_tickets_by_due_date(domain, limit, offset):
+        """A page of the client's tickets, nearest deadline (the one the list
+        shows) first, those without one last. Searched as him: the record
+        rules apply. The deadline is an agents' field the ORM lets no portal
+        user order by, so the order is set on his query: one query, along
+        the deadline's index."""
+        Ticket = request.env["helpdesk.ticket"]
+        Ticket.sudo().flush_model(["sla_next_deadline"])
+        query = Ticket._search(domain, offset=offset, limit=limit, order="id")
+        query.order = SQL(
+            "%s ASC NULLS LAST, %s DESC",
+            SQL.identifier(query.table, "sla_next_deadline"),
+            SQL.identifier(query.table, "id"),
+        )
+        return Ticket.browse(query.get_result_ids())
 
     @staticmethod
     def _int_or_zero(value):
@@ -259,6 +288,7 @@ class HelpdeskPortal(CustomerPortal):
             "answer_ratings": ratings,
             "can_close": ticket.stage_kind == "resolved",
             "can_reopen": ticket._portal_can_reopen(),
+            "portal_now": fields.Datetime.now(),
         }
         return self._get_page_view_values(
             ticket, access_token, values, "my_tickets_history", False, **kwargs

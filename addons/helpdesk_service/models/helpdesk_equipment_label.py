@@ -75,6 +75,14 @@ class HelpdeskEquipment(models.Model):
         )
         return image_data_uri(base64.b64encode(png))
 
+    def _get_label_landing_url(self):
+        """Where a user of the back office lands when he scans the item's
+        label: the item's form. Called as that user, who may read the item;
+        a hook for the addons that give him a better place (the engineers'
+        workspace)."""
+        self.ensure_one()
+        return f"/odoo/action-helpdesk_service.helpdesk_equipment_action/{self.id}"
+
     @api.model
     def _find_by_label_token(self, token):
         """The item whose label carries ``token`` (any company, archived or

@@ -127,6 +127,31 @@ class HelpdeskTicket(models.Model):
             },
         }
 
+    def _get_helpdesk_article_domain(self):
+        """The knowledge base articles an agent may send the ticket's client:
+        published, meant for clients (not internal), of the ticket's company
+        or shared; the client reads no other company's articles."""
+        self.ensure_one()
+        return [
+            ("state", "=", "published"),
+            ("visibility", "!=", "internal"),
+            ("company_id", "in", [False, *self.company_id.ids]),
+        ]
+
+    def get_helpdesk_article_choices(self, term="", limit=8):
+        """The articles of the chatter composer's picker for this ticket, the
+        first by the knowledge base's order, or those matching ``term`` (title
+        and body). Read as the agent: his record rules apply too."""
+        self.ensure_one()
+        self.check_access("read")
+        domain = self._get_helpdesk_article_domain()
+        term = (term or "").strip()
+        if term:
+            domain = expression.AND([domain, [("search_text", "ilike", term)]])
+        return self.env["helpdesk.article"].search_read(
+            domain, ["name", "summary", "portal_url"], limit=min(int(limit), 50)
+        )
+
     @api.depends("commercial_partner_id")
     def _compute_client_tickets(self):
         clients = self.commercial_partner_id

@@ -9,7 +9,9 @@ class MailComposeMessage(models.TransientModel):
     helpdesk_article_ids = fields.Many2many(
         "helpdesk.article",
         string="Knowledge base articles",
-        domain="[('state', '=', 'published'), ('visibility', '!=', 'internal')]",
+        # what the record's client may read: his company's articles or shared
+        domain="[('state', '=', 'published'), ('visibility', '!=', 'internal'), "
+        "('company_id', 'in', [False, record_company_id])]",
         help="Links to these articles are added to the reply.",
     )
 
