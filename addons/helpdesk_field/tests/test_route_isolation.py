@@ -162,6 +162,20 @@ ROUTES = {
     # helpdesk_service: the URL of an equipment's QR label (a random token
     # here: the own and foreign labels are tested in TestEquipmentLabelRoute)
     "/eq/<string:token>": {"method": "GET", "args": {"token": "token"}},
+    # helpdesk_service: phone system and monitoring webhooks, public but
+    # authenticated by the source's secret (a signature of the body): an
+    # unsigned call is a 403 (TestWebhook covers the signed ones)
+    "/helpdesk/webhook/<int:source_id>": {
+        "method": "POST",
+        "args": {"source_id": "helpdesk.webhook.source"},
+    },
+    # helpdesk_billing: a contract's monthly statement of work (page, and its
+    # PDF with report_type=pdf: TestContractStatementPortal)
+    "/my/contracts/<int:contract_id>/statement/<string:month>": {
+        "method": "GET",
+        "args": {"contract_id": "contract.contract", "month": "month"},
+        "token": True,
+    },
     "/rate/<string:token>/submit_feedback": {
         "method": "POST",
         "args": {"token": "token"},
@@ -255,6 +269,8 @@ REPORTS = {
     "helpdesk_service.report_equipment_label_a4_3x8": "helpdesk.equipment",
     "account.report_invoice": "account.move",
     "contract.report_contract_template": "contract.contract",
+    "helpdesk_billing.report_contract_statement": "contract.contract",
+    "helpdesk_billing.report_invoice_statement": "account.move",
 }
 # Binary fields of our models, served by /web/content and /web/image.
 BINARY_FIELDS = {"helpdesk.visit": ["signature"]}
@@ -271,7 +287,12 @@ JSON_ERRORS_ALLOWED = {
 }
 MAX_TARGETS = 2
 # URL arguments that are not record ids, and the value they take
-FREE_ARGS = {"page": 1, "token": uuid4().hex}
+# (the month of a statement: the contracts start today)
+FREE_ARGS = {
+    "page": 1,
+    "token": uuid4().hex,
+    "month": fields.Date.today().strftime("%Y-%m"),
+}
 MISSING_ID = 2_000_000_000
 
 
@@ -422,6 +443,8 @@ class TestRouteIsolation(AccountTestInvoicingHttpCommon):
         cls._register(cls.equipment_a, ["ZQ-A-EQUIPMENT", "ZQ-A-SERIAL"], readers_a)
         cls._register(cls.site_b, ["ZQ-B-SITE"], AGENTS)
         cls._register(cls.equipment_b, ["ZQ-B-EQUIPMENT", "ZQ-B-SERIAL"], AGENTS)
+        source = env["helpdesk.webhook.source"].create({"name": "Hook ZQ-HOOK"})
+        cls._register(source, ["ZQ-HOOK"], {"manager"})
 
     @classmethod
     def _ticket(cls, key, partner, team, readers, **vals):
@@ -749,6 +772,9 @@ class TestRouteIsolation(AccountTestInvoicingHttpCommon):
                     leaks.append(f"{marker} ({record._name} {record.id})")
         return leaks
 
+    def _statement_url(self, contract):
+        return f"/my/contracts/{contract.id}/statement/{FREE_ARGS['month']}"
+
     def _mismatched_token(self, record):
         """A valid token of another record of the same model, else a random
         one: never the token of ``record`` itself (a token is a sharing
@@ -1048,6 +1074,7 @@ class TestRouteIsolation(AccountTestInvoicingHttpCommon):
             ("/my/tickets?filterby=all", "ZQ-A-OWN-TICKET"),
             (f"/my/equipment/{self.equipment_a.id}", "ZQ-A-SERIAL"),
             (f"/my/contracts/{self.contracts['A'].id}", "ZQ-A-CONTRACT"),
+            (self._statement_url(self.contracts["A"]), "ZQ-A-CONTRACT"),
             (
                 f"/my/invoices/{self.invoices['A'].id}?report_type=html",
                 "ZQ-A-INVOICE",
