@@ -1,3 +1,6 @@
+import re
+
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -98,6 +101,38 @@ class AccountMove(models.Model):
             | lines.helpdesk_sla_line_ids.ticket_id
         )
 
+    def _helpdesk_statement_months(self):
+        """First days of the months of the invoice's service period that have
+        a statement of work (see contract.contract._helpdesk_get_statement);
+        empty for an invoice that bills no contract period."""
+        self.ensure_one()
+        move = self.sudo()
+        contract = move.helpdesk_contract_id
+        start, end = move.helpdesk_period_start, move.helpdesk_period_end
+        if move.move_type != "out_invoice" or not (contract and start and end):
+            return []
+        months = []
+        month = start.replace(day=1)
+        while month <= end:
+            if contract._helpdesk_has_statement(month):
+                months.append(month)
+            month += relativedelta(months=1)
+        return months
+
+    def _helpdesk_statement_filename(self):
+        """File name of the invoice's statement of work, in the client's
+        language."""
+        self.ensure_one()
+        months = self._helpdesk_statement_months()
+        first, last = months[0].strftime("%Y-%m"), months[-1].strftime("%Y-%m")
+        period = first if first == last else f"{first}_{last}"
+        contract = self.sudo().helpdesk_contract_id
+        label = self.with_context(lang=contract.partner_id.lang).env._(
+            "Statement of work"
+        )
+        name = re.sub(r"[^\w\- ]+", "_", f"{label} {contract.name} {period}")
+        return f"{name}.pdf"
+
     def _helpdesk_get_summary_line(self, kind):
         """The invoice's line of `kind` ("hours" or "sla_credit", one of each
         at most); empty without one (or without invoice)."""
@@ -159,6 +194,16 @@ class AccountMove(models.Model):
         # period of the contract
         self.filtered(lambda move: move.state != "cancel")._helpdesk_release_fee()
         return super().button_cancel()
+
+    def write(self, vals):
+        # account's create ends by resetting is_manually_modified on the new
+        # moves, a write that snapshots every line of them before and after to
+        # sync taxes and payment terms: a flag none of them depends on, synced
+        # a moment before by the create (a tenth of a contract invoice's cost)
+        moves = self
+        if vals == {"is_manually_modified": False}:
+            moves = self.with_context(skip_invoice_sync=True)
+        return super(AccountMove, moves).write(vals)
 
     def unlink(self):
         self.filtered(lambda move: move.state != "cancel")._helpdesk_release_fee()

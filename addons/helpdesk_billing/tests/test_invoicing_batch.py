@@ -99,6 +99,7 @@ class TestInvoicingBatch(HelpdeskBillingCommon):
             "balance",
             "amount_currency",
             "tax_ids",
+            "tax_tag_ids",
             "tax_line_id",
             "account_id",
             "analytic_distribution",
@@ -273,3 +274,92 @@ class TestInvoicingBatch(HelpdeskBillingCommon):
         many = self._job_queries(self._fresh(6))
         # about 4 queries per further contract (11 with one message_post each)
         self.assertLessEqual(many - few, 4 * 7)
+
+    def test_queries_per_invoice_of_a_job(self):
+        # a job of 8 contracts, each invoice with its fee, a section and a
+        # work line: a bounded number of queries per invoice, the job's own
+        # included (locks, period look-ups, creation messages): 18.4
+        self._job_queries(self._fresh(1))  # warm-up: caches of the first run
+        count = self._job_queries(self._fresh(8))
+        self.assertLessEqual(count / 8, 20)
+
+    def _without_amounts(self, invoices_values):
+        """The invoices' values without the amounts given to their lines up
+        front: account computes them after the create, its own way."""
+        for vals in invoices_values:
+            for command in vals["invoice_line_ids"]:
+                for fname in ("amount_currency", "balance", "tax_tag_ids"):
+                    command[2].pop(fname, None)
+        return invoices_values
+
+    def test_line_amounts_given_up_front_are_accounts_own(self):
+        # the job gives the invoice lines the amounts and tax tags account's
+        # tax sync computes for them: the sync finds nothing to write (it
+        # wrote each line after the create before), the invoices are those
+        # account makes without them
+        country = self.env.company.account_fiscal_country_id
+        tag = self.env["account.account.tag"].create(
+            {"name": "Base", "applicability": "taxes", "country_id": country.id}
+        )
+        self.tax_sale_a.invoice_repartition_line_ids.filtered(
+            lambda rep: rep.repartition_type == "base"
+        ).tag_ids = tag
+        first, batch = self.contracts[0], self.contracts[1:]
+        Move = self.env["account.move"]
+        Line = type(self.env["account.move.line"])
+        write = Line.write
+        written = []
+
+        def recording(lines, vals):
+            amounts = {"amount_currency", "balance", "tax_tag_ids"} & set(vals)
+            products = lines.filtered(lambda line: line.display_type == "product")
+            if amounts and products:
+                written.append((products.ids, vals))
+            return write(lines, vals)
+
+        with freeze_time(FEB_1):
+            values = first._prepare_recurring_invoices_values(FEB_1)
+            self.assertTrue(
+                all(
+                    "balance" in command[2]
+                    for command in values[0]["invoice_line_ids"]
+                    if command[2].get("display_type") == "product"
+                )
+            )
+            before = Move.create(self._without_amounts(values))
+            first._compute_recurring_next_date()
+            self.patch(Line, "write", recording)
+            batch._helpdesk_job_invoice(FEB_1)
+        self.assertEqual(written, [])
+        products = before.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        )
+        self.assertEqual(products.tax_tag_ids, tag)
+        moves = Move.search([("helpdesk_contract_id", "in", batch.ids)])
+        self.assertEqual(len(moves), 2)
+        for move in moves:
+            self.assertEqual(self._shape(move), self._shape(before))
+            self._check_links(move.helpdesk_contract_id, move)
+
+    def test_lines_synced_once_at_the_create(self):
+        # account's create ends by resetting the invoices' "manually
+        # modified" flag: that write does not sync their taxes and payment
+        # terms a second time
+        Move = type(self.env["account.move"])
+        sync = Move._sync_tax_lines
+        synced = []
+
+        def counting(moves, container):
+            synced.append(container)
+            return sync(moves, container)
+
+        self.patch(Move, "_sync_tax_lines", counting)
+        with freeze_time(FEB_1):
+            self.contracts._helpdesk_job_invoice(FEB_1)
+        moves = self.env["account.move"].search(
+            [("helpdesk_contract_id", "in", self.contracts.ids)]
+        )
+        self.assertEqual(len(moves), 3)
+        self.assertEqual(len(synced), 1)
+        self.assertEqual(synced[0]["records"], moves)
+        self.assertFalse(any(moves.mapped("is_manually_modified")))
