@@ -29,6 +29,7 @@ class HelpdeskTicket(models.Model):
         "rating.mixin",
         "helpdesk.recorded.mixin",
         "helpdesk.cron.job.mixin",
+        "helpdesk.notify.batch.mixin",
     ]
     _order = "priority_effective desc, id desc"
     _rec_names_search = ["ticket_ref", "name", "partner_id.name"]
@@ -91,6 +92,8 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         index=True,
         check_company=True,
+        # a site's address contact is no person
+        domain="[('helpdesk_address_site_ids', '=', False)]",
         help="The client's contact person who opened the ticket.",
     )
     # precomputed (and the site): the contract look-up of helpdesk_billing
@@ -435,10 +438,10 @@ class HelpdeskTicket(models.Model):
         # the agent is chosen now and inserted with the ticket: no UPDATE,
         # tracking and follower pass after the insert
         auto_assigned = self._assign_on_create(vals_list)
-        # the notices of the new tickets (to the team's followers, to the
-        # assigned agent, the client's acknowledgement) are queued for the
-        # scheduled-messages cron, which renders and sends them right after the
-        # commit: see _notify_thread; their followers are added in one batch
+        # the e-mails of the new tickets' notices (to the team's followers, to
+        # the assigned agent, the client's acknowledgement) are rendered and
+        # sent by the scheduled-messages job right after the commit (see
+        # helpdesk.notify.batch.mixin); their followers are added in one batch
         # (see _message_auto_subscribe)
         context = self.env.context
         creator = (
@@ -447,22 +450,22 @@ class HelpdeskTicket(models.Model):
             and self.env.user.active
             and self.env.user.partner_id
         )
-        # the frame's key is its depth: creations one after another share
-        # their contexts, hence their environments (see _notify_later_token)
-        token = self._notify_later_token()
+        # constant context keys: creations one after another share their
+        # environments (Odoo looks every new one up among the live ones)
+        live = self._with_email_later()
+        tickets = self.browse()
         try:
-            live = self.with_context(helpdesk_notify_later=token)
-            tickets = (
-                super(
-                    HelpdeskTicket,
-                    live.with_context(
-                        helpdesk_subscribe_later=token, mail_create_nosubscribe=True
-                    ),
-                )
-                .create(vals_list)
-                .with_env(live.env)
-            )
-            tickets._subscribe_on_create(token, creator)
+            tickets = super(
+                HelpdeskTicket,
+                live.with_context(
+                    helpdesk_subscribe_later=True,
+                    helpdesk_subscribe_creator=creator and creator.id,
+                    mail_create_nosubscribe=True,
+                ),
+            ).create(vals_list)
+            # the followers of tickets created without a creation message
+            tickets._subscribe_pending()
+            tickets = tickets.with_env(live.env)
             now = fields.Datetime.now()
             # the agent of an auto-assigned ticket comes with its 'assigned' row
             events = [
@@ -503,10 +506,9 @@ class HelpdeskTicket(models.Model):
             self.env["helpdesk.ticket.event"].sudo().create(events)
             tickets._sla_sync(now)
             tickets._send_acknowledgement()
-            self._send_queued_notifications(token)
         finally:
-            # a failed creation leaves no open frame behind
-            self._close_notify_frame(token)
+            # their later messages are posted as usual
+            tickets._new_records_close()
         if corrected:
             # an administrator's figures: logged as corrections from nothing
             tickets._log_recorded_changes(

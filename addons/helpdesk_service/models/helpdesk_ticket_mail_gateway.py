@@ -11,36 +11,6 @@ from .helpdesk_ticket import HelpdeskTicket
 class HelpdeskTicketMailGateway(models.Model):
     _inherit = "helpdesk.ticket"
 
-    def _message_compute_parent_id(self, parent_id):
-        # the creation message of a ticket being created is its first message:
-        # no search for an earlier one to attach it to
-        frame = self._get_notify_frame(self.env.context.get("helpdesk_notify_later"))
-        if (
-            frame is not None
-            and not parent_id
-            and len(self) == 1
-            and self.id in frame["new_ids"]
-        ):
-            frame["new_ids"].discard(self.id)
-            return False
-        return super()._message_compute_parent_id(parent_id)
-
-    def _notify_get_reply_to(self, default=None):
-        # while tickets are created, the reply-to addresses of their creation
-        # messages and notices are looked up once for the batch (the tickets
-        # the posting one was created with), not once per message
-        return self._helpdesk_batch_lookup(
-            "_notify_get_reply_to", default, default=default
-        )
-
-    def _mail_get_alias_domains(self, default_company=False):
-        # the same for the alias domains of their messages
-        return self._helpdesk_batch_lookup(
-            "_mail_get_alias_domains",
-            default_company and default_company.id,
-            default_company=default_company,
-        )
-
     @api.model
     def message_new(self, msg_dict, custom_values=None):
         """A ticket from an e-mail sent to a team's alias."""

@@ -1,83 +1,63 @@
-"""Who is told what about a ticket: followers and notifications, gathered
-while tickets are created and sent in one batch, the client's
-acknowledgement, the recipients of each kind of message."""
+"""Who is told what about a ticket: followers added in one batch while
+tickets are created (their e-mails are sent after the commit: see
+helpdesk.notify.batch.mixin), the client's acknowledgement, the recipients of
+each kind of message."""
 
 # pylint: disable=consider-merging-classes-inherited
-import json
-
-from odoo import Command, api, fields, models
+from odoo import Command, api, models
 
 from ..const import (
     CLIENT_CHANNELS,
 )
-from .helpdesk_ticket import HelpdeskTicket
-
-# the cursor cache's stack of frames that gather the notifications, followers
-# and look-ups of the tickets being created (see _notify_later_token)
-_CREATE_FRAMES = "helpdesk_create_frames"
 
 
 class HelpdeskTicketNotify(models.Model):
     _inherit = "helpdesk.ticket"
 
-    @api.model
-    def _notify_later_token(self):
-        """Open a frame that gathers the notifications of the messages posted
-        on tickets in an env whose context has its key as
-        `helpdesk_notify_later` (see _notify_thread), until
-        _send_queued_notifications(key); _close_notify_frame(key) drops it. The
-        key is the frame's depth (creations nest): tickets created one after
-        another in a transaction share their contexts, hence their
-        environments. A key per creation would leave an environment per ticket
-        alive until the commit (mail's tracking callbacks hold its records),
-        and Odoo looks every new environment up among the live ones."""
-        frames = self.env.cr.cache.setdefault(_CREATE_FRAMES, [])
-        frames.append({"notify": [], "subscribe": [], "lookup": {}, "new_ids": set()})
-        return len(frames)
-
-    @api.model
-    def _get_notify_frame(self, token):
-        """The open frame of `token`, or None: messages posted once it is
-        closed (at the commit, say) are notified as usual."""
-        frames = self.env.cr.cache.get(_CREATE_FRAMES) or ()
-        if not token or len(frames) < token:
-            return None
-        return frames[token - 1]
-
-    @api.model
-    def _close_notify_frame(self, token):
-        """Drop the frame of `token` (and any left open inside it); return it,
-        or None if it was closed already."""
-        frame = self._get_notify_frame(token)
-        if frame is not None:
-            del self.env.cr.cache[_CREATE_FRAMES][token - 1 :]
-        return frame
-
     def _message_auto_subscribe(self, updated_values, followers_existing_policy="skip"):
-        # while tickets are created, their followers are gathered and added in
-        # one batch (see _subscribe_on_create)
-        frame = self._get_notify_frame(self.env.context.get("helpdesk_subscribe_later"))
-        if frame is None or not self:
+        # mail.thread's create calls this for each new ticket, then posts their
+        # creation messages: the followers of the tickets being created are
+        # gathered and added in one batch before the first one (see
+        # _creation_subtype)
+        if not self or not self.env.context.get("helpdesk_subscribe_later"):
             return super()._message_auto_subscribe(
                 updated_values, followers_existing_policy=followers_existing_policy
             )
-        frame["subscribe"].append((self.ids, dict(updated_values)))
-        # the tickets mail.thread's create is about to post the creation
-        # message of (see _message_compute_parent_id)
-        frame["new_ids"].update(self.ids)
+        # their creation message starts their conversation, their look-ups
+        # are shared (see helpdesk.notify.batch.mixin)
+        self._new_records_open()
+        self._new_records_state()["pending"].append((self.ids, dict(updated_values)))
         return True
 
-    def _subscribe_on_create(self, token, creator=False):
-        """Add the followers of new tickets in one batch: their creator (the
-        `creator` partner, if any), those mail.thread's auto-subscription asks
-        for (the team's followers, the assigned agent, who gets the assignment
-        notice) and the client's contact. Mirrors mail.thread's create and
+    def _subscribe_pending(self):
+        """Add the followers gathered for the tickets being created, and those
+        of the tickets of self none were gathered for (created without
+        tracking: the client's contact), in one batch (see
+        _subscribe_on_create). Their creator is the partner id in the context's
+        `helpdesk_subscribe_creator`."""
+        state = self._new_records_state()
+        entries, state["pending"] = state["pending"], []
+        ids = [ticket_id for entry_ids, _values in entries for ticket_id in entry_ids]
+        ids += [
+            ticket_id
+            for ticket_id in self.ids
+            if ticket_id not in state["done"] and ticket_id not in ids
+        ]
+        if not ids:
+            return
+        state["done"].update(ids)
+        creator = self.env["res.partner"].browse(
+            self.env.context.get("helpdesk_subscribe_creator")
+        )
+        self.browse(ids)._subscribe_on_create(entries, creator)
+
+    def _subscribe_on_create(self, entries, creator=False):
+        """Add the followers of the new tickets self in one batch: their
+        creator (the `creator` partner, if any), those mail.thread's
+        auto-subscription asks for (`entries`: [(ids, values)], the team's
+        followers, the assigned agent, who gets the assignment notice) and the
+        client's contact. Mirrors mail.thread's create and
         _message_auto_subscribe, with one query per step for all tickets."""
-        frame = self._get_notify_frame(token)
-        entries = frame["subscribe"] if frame else []
-        if frame:
-            frame["subscribe"] = []
-            frame["new_ids"].clear()
         if not self:
             return
         Subtype = self.env["mail.message.subtype"]
@@ -120,7 +100,8 @@ class HelpdeskTicketNotify(models.Model):
             if partner.active:
                 subtypes = external if partner.partner_share else default
                 wanted[ticket.id].setdefault(partner.id, set(subtypes.ids))
-        self._insert_wanted_followers(wanted)
+        # mail.thread's create subscribed no one (see create): nothing to read
+        self._insert_wanted_followers(wanted, check_existing=False)
         # the assignment notices, as mail.thread sends them, as superuser: the
         # ticket's creator may create them (mail.message's access check, a
         # query per notice, is skipped) and is still their author
@@ -163,17 +144,20 @@ class HelpdeskTicketNotify(models.Model):
         return result
 
     @api.model
-    def _insert_wanted_followers(self, wanted):
+    def _insert_wanted_followers(self, wanted, check_existing=True):
         """Subscribe {ticket id: {partner id: subtype ids}} in one insert;
-        a partner already following a ticket gets the missing subtypes."""
+        a partner already following a ticket gets the missing subtypes. Without
+        `check_existing` (tickets that no one follows yet), nothing is read."""
         Followers = self.env["mail.followers"].sudo()
-        existing = {
-            (res_id, pid): (fid, set(sids))
-            for fid, res_id, pid, sids in Followers._get_subscription_data(
-                [(self._name, list(wanted))], None
-            )
-            if pid
-        }
+        existing = {}
+        if check_existing:
+            existing = {
+                (res_id, pid): (fid, set(sids))
+                for fid, res_id, pid, sids in Followers._get_subscription_data(
+                    [(self._name, list(wanted))], None
+                )
+                if pid
+            }
         to_create = []
         for ticket_id, followers in wanted.items():
             for pid, sids in followers.items():
@@ -195,57 +179,13 @@ class HelpdeskTicketNotify(models.Model):
         if to_create:
             Followers.with_context(default_partner_id=False).create(to_create)
 
-    def _helpdesk_batch_lookup(self, method, key, **kwargs):
-        """{ticket id: value} of mail.thread's per-record look-up `method`
-        (called with kwargs), computed once for all the tickets being created
-        with self (its prefetch) and kept until the end of their creation."""
-        frame = self._get_notify_frame(self.env.context.get("helpdesk_notify_later"))
-        parent = getattr(super(HelpdeskTicket, self), method)
-        if frame is None or not self:
-            return parent(**kwargs)
-        known = frame["lookup"].setdefault((method, key), {})
-        if any(ticket_id not in known for ticket_id in self.ids):
-            batch_ids = {
-                ticket_id
-                for ticket_id in self._prefetch_ids
-                if isinstance(ticket_id, int) and ticket_id not in known
-            }
-            todo = self.browse(sorted(batch_ids | set(self.ids) - set(known)))
-            known.update(getattr(super(HelpdeskTicket, todo), method)(**kwargs))
-        return {ticket_id: known[ticket_id] for ticket_id in self.ids}
-
-    @api.model
-    def _send_queued_notifications(self, token):
-        """Close the frame of `token` and hand its queued notifications to the
-        scheduled-messages job (one batch insert; the job is triggered for
-        now)."""
-        frame = self._close_notify_frame(token)
-        if frame and frame["notify"]:
-            self.env["mail.message.schedule"].sudo().create(frame["notify"])
-
     def _notify_thread(self, message, msg_vals=False, **kwargs):
-        """Queue the notifications of the messages posted while tickets are
-        created (the creation notice to the team's followers, the assignment
-        notice, the client's acknowledgement) for the scheduled-messages cron,
-        triggered for now: creating a ticket, by an agent, the portal or the
-        mail gateway, then costs no e-mail rendering. Odoo's own scheduled
-        messages take the same way. The messages themselves are created at
-        once, in the ticket's conversation."""
+        # the creation message of a ticket whose team does not announce new
+        # tickets notifies nobody (see _notify_get_recipients): nothing to
+        # compute
         if self._is_silent_creation(message, msg_vals):
-            # nobody to tell (see _notify_get_recipients): nothing to compute
-            # or to queue
             return []
-        frame = self._get_notify_frame(self.env.context.get("helpdesk_notify_later"))
-        if frame is None or kwargs.get("scheduled_date"):
-            return super()._notify_thread(message, msg_vals=msg_vals, **kwargs)
-        frame["notify"].append(
-            {
-                "scheduled_datetime": fields.Datetime.now(),
-                "mail_message_id": message.id,
-                "notification_parameters": json.dumps(kwargs),
-            }
-        )
-        return []
+        return super()._notify_thread(message, msg_vals=msg_vals, **kwargs)
 
     def _send_acknowledgement(self):
         """Tell the client his request is registered, with its number. Tickets
@@ -393,6 +333,10 @@ class HelpdeskTicketNotify(models.Model):
         return super()._track_subtype(init_values)
 
     def _creation_subtype(self):
+        # mail.thread's create asks it before posting each creation message:
+        # the followers of the new tickets come first, so that it reaches them
+        if self.env.context.get("helpdesk_subscribe_later"):
+            self._subscribe_pending()
         # cached xmlid look-up: env.ref() would check that it exists, a query
         # per created ticket
         return self.env["mail.message.subtype"].browse(

@@ -43,6 +43,12 @@ class HelpdeskTicketSla(models.Model):
         aggregator="avg",
         help="Working time used until the target was reached (or until now).",
     )
+    paused_minutes = fields.Float(
+        "Suppressed minutes",
+        aggregator="sum",
+        help="Working time of the announced planned maintenance the ticket is "
+        "about, not counted against the target (until it was reached or now).",
+    )
     met_percent = fields.Float(
         "Compliance (%)",
         compute="_compute_met_percent",
@@ -101,9 +107,14 @@ class HelpdeskTicketSla(models.Model):
         return [(a, b) for a, b in intervals if b > a], paused_since is not None
 
     @api.model
-    def _compute_values(self, ticket, sla, target, target_minutes, clock, events, now):
+    def _compute_values(
+        self, ticket, sla, target, target_minutes, clock, events, now, skipped=()
+    ):
         """Deadline, warning time, status and spent time of one target of a
-        ticket, from its arrival, its timeline (pauses) and the policy's clock."""
+        ticket, from its arrival, its timeline (pauses) and the policy's clock.
+        The working time of the `skipped` windows [(start, end)] (the planned
+        maintenance the ticket is about) is not counted, before or after now,
+        and is kept as the suppressed minutes."""
         start = ticket.date_received or now
         # resolving a ticket also ends the clocks of targets it skipped
         dates = [
@@ -118,8 +129,11 @@ class HelpdeskTicketSla(models.Model):
             )
         paused_now = paused_open and not reached
         resume = pauses[-1][1] if pauses and not paused_open else start
+        skipped = [(max(a, start), b) for a, b in skipped if b > start]
+        # the stage pauses and the maintenance windows until the target's end
+        stopped = pauses + [(a, min(b, until)) for a, b in skipped if until > a]
         spent_at_resume = (
-            clock.working_minutes(start, resume, pauses) if resume > start else 0.0
+            clock.working_minutes(start, resume, stopped) if resume > start else 0.0
         )
         remaining = target_minutes - spent_at_resume
         if paused_now:
@@ -127,10 +141,15 @@ class HelpdeskTicketSla(models.Model):
         elif remaining <= 0:
             deadline = warning = resume
         else:
-            deadline = clock.plan(resume, remaining)
+            deadline = clock.plan(resume, remaining, skipped)
             warn_left = target_minutes * sla.warning_percent / 100 - spent_at_resume
-            warning = clock.plan(resume, warn_left) if warn_left > 0 else resume
-        spent = clock.working_minutes(start, until, pauses)
+            warning = (
+                clock.plan(resume, warn_left, skipped) if warn_left > 0 else resume
+            )
+        spent = clock.working_minutes(start, until, stopped)
+        suppressed = (
+            clock.working_minutes(start, until, pauses) - spent if skipped else 0.0
+        )
         if reached:
             status = "met" if spent <= target_minutes else "failed"
         elif spent > target_minutes or (deadline and deadline <= now):
@@ -143,6 +162,7 @@ class HelpdeskTicketSla(models.Model):
             "date_reached": reached,
             "is_paused": paused_now,
             "spent_minutes": round(spent, 2),
+            "paused_minutes": round(suppressed, 2),
             "status": status,
         }
 
@@ -335,16 +355,10 @@ class HelpdeskTicketSla(models.Model):
                 }
             )
         # the assignees' e-mails about the activities are rendered by the
-        # scheduled-messages job, not in the escalation's batch
-        Ticket = self.env["helpdesk.ticket"]
-        token = Ticket._notify_later_token()
-        try:
-            self.env["mail.activity"].sudo().with_context(
-                helpdesk_notify_later=token
-            ).create(vals_list)
-            Ticket._send_queued_notifications(token)
-        finally:
-            Ticket._close_notify_frame(token)
+        # scheduled-messages job, not in the escalation's batch (see
+        # helpdesk.notify.batch.mixin)
+        later = self.env["helpdesk.ticket"]._with_email_later()
+        later.env["mail.activity"].sudo().create(vals_list)
 
     def _escalate_warning(self, now):
         if not self:

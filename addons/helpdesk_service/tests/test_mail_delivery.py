@@ -73,6 +73,8 @@ class TestMailDelivery(HelpdeskCommonMixin, TransactionCase):
                 "channel": "email",
             }
         )
+        # the commit's pre-commit hooks queue the e-mails for the job
+        self.env.cr.flush()
         self.env["mail.message.schedule"].sudo()._send_notifications_cron()
         self.env["mail.mail"].process_email_queue()
         received = self._received(self.contact.email)

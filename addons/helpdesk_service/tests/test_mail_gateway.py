@@ -61,7 +61,9 @@ class TestMailGateway(MailCommon):
                 **kw,
             )
             # the notices of a new ticket (acknowledgement to a known client,
-            # assignment) are sent by the scheduled-messages job it triggers
+            # assignment) are sent by the scheduled-messages job the commit
+            # (its pre-commit hooks) triggers
+            self.env.cr.flush()
             self.env["mail.message.schedule"].sudo()._send_notifications_cron()
         return ticket
 

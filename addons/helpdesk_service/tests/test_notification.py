@@ -140,6 +140,8 @@ class TestNewTicketNotices(HelpdeskCommonMixin, TransactionCase):
                 "channel": "portal",
             }
         )
+        # the commit's pre-commit hooks queue the e-mails for the job
+        self.env.cr.flush()
         self.env["mail.message.schedule"].sudo()._send_notifications_cron()
         ack = ticket.message_ids.filtered(
             lambda m: m.subtype_id == self.env.ref("helpdesk_service.mt_ticket_ack")
