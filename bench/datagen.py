@@ -368,7 +368,6 @@ class Generator:
             ]
         )
         self.agents |= new
-        self._agent_skills(new)
         staff = self.manager | self.agents
         existing = env["hr.employee"].search([("user_id", "in", staff.ids)])
         env["hr.employee"].create(
@@ -377,6 +376,7 @@ class Generator:
                 for user in staff - existing.user_id
             ]
         )
+        self._agent_skills(new)
         return new
 
     def team_members(self):
@@ -455,8 +455,13 @@ class Generator:
                 },
             ]
         )
-        skills = env["helpdesk.skill"].create(
-            [{"name": f"Bench {name}"} for name in ("Printers", "Networks", "POS")]
+        # hr_skills' skills of the Helpdesk type, on the agents' employees
+        skill_type = self.ref("helpdesk_service.hr_skill_type_helpdesk")
+        skills = env["hr.skill"].create(
+            [
+                {"name": f"Bench {name}", "skill_type_id": skill_type.id}
+                for name in ("Printers", "Networks", "POS")
+            ]
         )
         self.types = env["helpdesk.ticket.type"].create(
             [
@@ -512,18 +517,23 @@ class Generator:
         self.commit()
 
     def _agent_skills(self, agents):
-        """Hook: the skills of new agents (skill-based assignment)."""
-        skills = self._bench("helpdesk.skill")
+        """Hook: the skills of new agents (skill-based assignment), on their
+        employees (hr_skills)."""
+        skill_type = self.ref("helpdesk_service.hr_skill_type_helpdesk")
+        skills = self._bench("hr.skill")
+        levels = skill_type.skill_level_ids.sorted("level_progress")
         position = {agent.id: i for i, agent in enumerate(self.agents)}
-        self.env["helpdesk.agent.skill"].create(
+        employees = self.env["hr.employee"].search([("user_id", "in", agents.ids)])
+        self.env["hr.employee.skill"].create(
             [
                 {
-                    "user_id": agent.id,
+                    "employee_id": employee.id,
+                    "skill_type_id": skill_type.id,
                     "skill_id": skills[i % len(skills)].id,
-                    "level": str(1 + i % 3),
+                    "skill_level_id": levels[i % len(levels)].id,
                 }
-                for agent in agents
-                for i in [position[agent.id]]
+                for employee in employees
+                for i in [position[employee.user_id.id]]
             ]
         )
 
@@ -614,8 +624,10 @@ class Generator:
             self.portal_user = portal_users[0]
             self.portal_user.write({"password": "bench"})
             self.stats["portal_login"] = self.portal_user.login
+        # contact persons only: a site's address is a child "other" address
         self.contacts_by_client = {
-            client.id: client.child_ids.ids for client in self.clients
+            client.id: client.child_ids.filtered(lambda c: c.type == "contact").ids
+            for client in self.clients
         }
         self.commit()
 

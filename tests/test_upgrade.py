@@ -22,17 +22,42 @@ MODULES = (
 )
 COUNTS = (
     "SELECT (SELECT count(*) FROM helpdesk_ticket), "
-    "(SELECT count(*) FROM contract_contract), (SELECT count(*) FROM helpdesk_visit)"
+    "(SELECT count(*) FROM contract_contract), (SELECT count(*) FROM helpdesk_visit), "
+    "(SELECT count(*) FROM helpdesk_site WHERE city IS NOT NULL)"
 )
 # the records of the previous release, by id (the upgrade may add new demo records)
 KEPT = (
     "SELECT (SELECT count(*) FROM helpdesk_ticket WHERE id <= {}), "
     "(SELECT count(*) FROM contract_contract WHERE id <= {}), "
-    "(SELECT count(*) FROM helpdesk_visit WHERE id <= {})"
+    "(SELECT count(*) FROM helpdesk_visit WHERE id <= {}), "
+    # 18.0.1.5.0: a site's address is its contact's
+    "(SELECT count(*) FROM helpdesk_site site JOIN res_partner address "
+    "ON address.id = site.address_partner_id WHERE site.id <= {} "
+    "AND address.city IS NOT NULL)"
+)
+OLD_SITE_CITIES = "SELECT id, city FROM helpdesk_site ORDER BY id"
+SITE_CITIES = (
+    "SELECT site.id, address.city FROM helpdesk_site site JOIN res_partner address "
+    "ON address.id = site.address_partner_id WHERE site.id <= {} ORDER BY site.id"
+)
+# 18.0.1.5.0 moved the helpdesk's own skills to hr_skills: the agents' skills
+# (one per employee of the agent) and the ticket types' required skills survive
+OLD_SKILLS = (
+    "SELECT (SELECT count(*) FROM helpdesk_agent_skill), "
+    "(SELECT count(*) FROM helpdesk_ticket_type WHERE skill_id IS NOT NULL)"
+)
+SKILLS = (
+    "SELECT (SELECT count(*) FROM hr_employee_skill es "
+    "JOIN hr_skill s ON s.id = es.skill_id "
+    "JOIN ir_model_data d ON d.model = 'hr.skill.type' AND d.res_id = s.skill_type_id "
+    "WHERE d.module = 'helpdesk_service' AND d.name = 'hr_skill_type_helpdesk'), "
+    "(SELECT count(*) FROM helpdesk_ticket_type "
+    "WHERE skill_id IS NOT NULL AND skill_level_id IS NOT NULL)"
 )
 LAST_IDS = (
     "SELECT (SELECT max(id) FROM helpdesk_ticket), "
-    "(SELECT max(id) FROM contract_contract), (SELECT max(id) FROM helpdesk_visit)"
+    "(SELECT max(id) FROM contract_contract), (SELECT max(id) FROM helpdesk_visit), "
+    "(SELECT max(id) FROM helpdesk_site)"
 )
 
 
@@ -72,6 +97,9 @@ def test_upgrade_from_the_previous_release(helpdesk_env, previous_addons):
         (old_counts,) = _query(db, COUNTS)
         assert all(int(count) for count in old_counts), "the demo data is there"
         (last_ids,) = _query(db, LAST_IDS)
+        old_site_cities = _query(db, OLD_SITE_CITIES)
+        (old_skills,) = _query(db, OLD_SKILLS)
+        assert all(int(count) for count in old_skills), "the demo has skills"
 
         # the upgrade itself, with the working tree's addons; its log must be clean
         result = subprocess.run(
@@ -116,4 +144,9 @@ def test_upgrade_from_the_previous_release(helpdesk_env, previous_addons):
         )
         assert queue_job == ("installed",)
         (kept,) = _query(db, KEPT.format(*(int(last) for last in last_ids)))
-        assert kept == old_counts, "tickets, contracts and visits are all kept"
+        assert kept == old_counts, "tickets, contracts, visits and sites are all kept"
+        site_cities = _query(db, SITE_CITIES.format(int(last_ids[3])))
+        assert site_cities == old_site_cities, "every site keeps its city"
+        (skills,) = _query(db, SKILLS)
+        assert int(skills[0]) >= int(old_skills[0]), "the agents' skills are kept"
+        assert skills[1] == old_skills[1], "the ticket types keep their skill"

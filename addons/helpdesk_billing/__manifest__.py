@@ -25,8 +25,12 @@
         "views/product_template_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/contract_contract_templates.xml",
         "wizard/helpdesk_contract_invoice_views.xml",
+        "wizard/helpdesk_contract_statement_views.xml",
         "report/account_move_templates.xml",
+        "report/contract_statement_reports.xml",
+        "report/contract_statement_templates.xml",
         "report/helpdesk_profitability_report_views.xml",
         "views/helpdesk_billing_menus.xml",
     ],
@@ -35,6 +39,7 @@
         "demo/product_pricelist_demo.xml",
         "demo/contract_contract_demo.xml",
         "demo/helpdesk_ticket_work_demo.xml",
+        "demo/contract_statement_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

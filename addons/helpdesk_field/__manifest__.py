@@ -7,7 +7,7 @@
     "license": "AGPL-3",
     "author": "Helpdesk Service Desk contributors",
     "development_status": "Beta",
-    "depends": ["helpdesk_service", "helpdesk_billing", "sms"],
+    "depends": ["helpdesk_service", "helpdesk_billing", "sms", "base_geolocalize"],
     "data": [
         "security/helpdesk_field_groups.xml",
         "security/ir.model.access.csv",
@@ -17,6 +17,7 @@
         "views/helpdesk_visit_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_work_views.xml",
+        "views/helpdesk_site_views.xml",
         "views/res_config_settings_views.xml",
         "views/helpdesk_field_templates.xml",
         "views/helpdesk_portal_templates.xml",

@@ -25,6 +25,7 @@ CHANNELS = [
     ("portal", "Portal"),
     ("web", "Web form"),
     ("internal", "Internal"),
+    ("monitoring", "Monitoring"),
 ]
 
 # changes that move service-level deadlines

@@ -4,6 +4,7 @@ from . import res_config_settings
 from . import product_template
 from . import contract_contract
 from . import contract_contract_invoicing
+from . import contract_contract_statement
 from . import contract_contract_job
 from . import contract_line
 from . import helpdesk_sla
@@ -12,6 +13,7 @@ from . import helpdesk_ticket_sla
 from . import helpdesk_ticket_work
 from . import helpdesk_announcement
 from . import account_move
+from . import account_move_send
 from . import account_move_line
 from . import account_analytic_line
 from . import queue_job

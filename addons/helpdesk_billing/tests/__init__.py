@@ -20,3 +20,4 @@ from . import test_invoice_language
 from . import test_view_access
 from . import test_ticket_contract_context
 from . import test_dashboard
+from . import test_contract_statement

@@ -1,1 +1,2 @@
 from . import helpdesk_contract_invoice
+from . import helpdesk_contract_statement

@@ -4,6 +4,8 @@ from . import helpdesk_visit_onsite
 from . import helpdesk_visit_notification
 from . import helpdesk_ticket
 from . import helpdesk_ticket_work
+from . import helpdesk_equipment
+from . import helpdesk_site
 from . import res_company
 from . import res_config_settings
 from . import res_users

@@ -14,3 +14,5 @@ from . import test_visit_language
 from . import test_view_access
 from . import test_home_action
 from . import test_field_roles
+from . import test_equipment_label_landing
+from . import test_site_address

@@ -1,8 +1,7 @@
 from . import helpdesk_recorded_mixin
 from . import helpdesk_cron_job_mixin
+from . import helpdesk_notify_batch_mixin
 from . import helpdesk_stage
-from . import helpdesk_skill
-from . import helpdesk_agent_skill
 from . import helpdesk_ticket_type
 from . import helpdesk_ticket_tag
 from . import helpdesk_team
@@ -19,6 +18,7 @@ from . import helpdesk_ticket_major_incident
 from . import helpdesk_ticket_equipment
 from . import helpdesk_ticket_actions
 from . import helpdesk_ticket_timesheet
+from . import helpdesk_ticket_maintenance
 from . import mail_thread
 from . import helpdesk_ticket_timer
 from . import helpdesk_ticket_event
@@ -57,3 +57,8 @@ from . import account_analytic_line
 from . import ir_http
 from . import helpdesk_ticket_context
 from . import helpdesk_equipment_label
+from . import helpdesk_webhook_source
+from . import helpdesk_webhook_source_pbx
+from . import helpdesk_webhook_source_monitoring
+from . import helpdesk_webhook_event
+from . import helpdesk_webhook_secret_show

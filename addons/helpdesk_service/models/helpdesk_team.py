@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 ASSIGN_METHODS = [
     ("manual", "Manual"),
@@ -156,6 +157,12 @@ class HelpdeskTeam(models.Model):
         compute="_compute_sla_counts",
         help="Targets still running whose deadline is within the next hour.",
     )
+    missed_call_today_count = fields.Integer(
+        "Missed calls today",
+        compute="_compute_missed_call_today_count",
+        help="Incoming calls about the team's tickets that rang today and ended "
+        "unanswered.",
+    )
     kpi_good_percent = fields.Float("Good ratings (%)", compute="_compute_kpi")
     kpi_sla_met_percent = fields.Float("SLA met (%)", compute="_compute_kpi")
     kpi_avg_resolve_hours = fields.Float(
@@ -246,6 +253,23 @@ class HelpdeskTeam(models.Model):
         for team in self:
             team.sla_failed_today_count = failed.get(team, 0)
             team.sla_at_risk_count = at_risk.get(team, 0)
+
+    def _compute_missed_call_today_count(self):
+        today = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        missed = dict(
+            self.env["helpdesk.ticket.call"]._read_group(
+                [
+                    ("team_id", "in", self.ids),
+                    ("direction", "=", "in"),
+                    ("is_missed", "=", True),
+                    ("date_start", ">=", today),
+                ],
+                ["team_id"],
+                ["__count"],
+            )
+        )
+        for team in self:
+            team.missed_call_today_count = missed.get(team, 0)
 
     def _compute_mail_stuck_count(self):
         counts = self._get_stuck_mail_tickets()
@@ -352,6 +376,43 @@ class HelpdeskTeam(models.Model):
         load.update({user.id: count for user, count in groups})
         return load
 
+    def _get_agent_skill_progress(self, users, skills):
+        """{(user id, skill id): level progress} of the given hr_skills skills
+        on the users' active employees in the team's company (the best level
+        when a user has several there). One query for all the users, on the
+        ticket creation path: no query per agent, whoever creates the ticket
+        (a client by mail or on the portal reads no employee)."""
+        self.ensure_one()
+        if not users or not skills:
+            return {}
+        self.env["hr.employee"].flush_model(["user_id", "company_id", "active"])
+        self.env["hr.employee.skill"].flush_model(
+            ["employee_id", "skill_id", "skill_level_id"]
+        )
+        self.env["hr.skill.level"].flush_model(["level_progress"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT employee.user_id, employee_skill.skill_id,
+                       MAX(level.level_progress)
+                  FROM hr_employee_skill employee_skill
+                  JOIN hr_employee employee
+                    ON employee.id = employee_skill.employee_id
+                  JOIN hr_skill_level level
+                    ON level.id = employee_skill.skill_level_id
+                 WHERE employee.user_id IN %s
+                   AND employee.company_id = %s
+                   AND employee.active
+                   AND employee_skill.skill_id IN %s
+              GROUP BY employee.user_id, employee_skill.skill_id
+                """,
+                tuple(users.ids),
+                self.company_id.id,
+                tuple(skills.ids),
+            )
+        )
+        return {(user_id, skill_id): level or 0 for user_id, skill_id, level in rows}
+
     def _assign_users(self, tickets):
         """Return {ticket: user} for the given unassigned tickets of this team,
         following the team's assignment method. Batch-friendly: one load query
@@ -383,17 +444,15 @@ class HelpdeskTeam(models.Model):
         load = self._get_open_ticket_load(members)
         skills = {}
         if self.assign_method == "skill":
-            for agent_skill in members.helpdesk_skill_ids:
-                skills[(agent_skill.user_id.id, agent_skill.skill_id.id)] = int(
-                    agent_skill.level
-                )
+            required = self.env["hr.skill"].union(*(t.skill_id for t in types))
+            skills = self._get_agent_skill_progress(members, required)
         for ticket_type in types:
             candidates = members
             skill = ticket_type.skill_id
             if self.assign_method == "skill" and skill:
-                level = int(ticket_type.skill_level or 1)
+                level = ticket_type.skill_level_id.level_progress
                 skilled = members.filtered(
-                    lambda u, s=skill, lv=level: skills.get((u.id, s.id), 0) >= lv
+                    lambda u, s=skill, lv=level: skills.get((u.id, s.id), -1) >= lv
                 )
                 candidates = skilled or members
             user = min(candidates, key=lambda u: (load[u.id], u.id))

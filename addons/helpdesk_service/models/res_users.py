@@ -4,15 +4,20 @@ from odoo import api, fields, models
 class ResUsers(models.Model):
     _inherit = "res.users"
 
-    helpdesk_skill_ids = fields.One2many(
-        "helpdesk.agent.skill", "user_id", "Helpdesk skills"
-    )
     helpdesk_team_ids = fields.Many2many(
         "helpdesk.team",
         "helpdesk_team_member_rel",
         "user_id",
         "team_id",
         string="Helpdesk teams",
+    )
+    helpdesk_pbx_extension = fields.Char(
+        "Phone extension",
+        index="btree_not_null",
+        copy=False,
+        groups="base.group_user",
+        help="The agent's extension on the phone system: the calls it reports "
+        "for this extension are logged as his.",
     )
     # the teams whose tickets the agent sees: the agents' record rules on tickets
     # and on their timeline, targets and calls read it once per agent (cached
@@ -79,6 +84,5 @@ class ResUsers(models.Model):
     @property
     def SELF_READABLE_FIELDS(self):
         return super().SELF_READABLE_FIELDS + [
-            "helpdesk_skill_ids",
             "helpdesk_team_ids",
         ]

@@ -10,6 +10,7 @@ from . import test_notification
 from . import test_mail_delivery
 from . import test_kpi
 from . import test_kpi_incremental
+from . import test_kpi_calls
 from . import test_equipment
 from . import test_followup
 from . import test_portal
@@ -19,6 +20,7 @@ from . import test_ui
 from . import test_timesheet
 from . import test_performance
 from . import test_ticket_create
+from . import test_notify_batch
 from . import test_integrity
 from . import test_report_measures
 from . import test_portal_input
@@ -44,3 +46,9 @@ from . import test_demo_history
 from . import test_equipment_failure_report
 from . import test_equipment_label
 from . import test_portal_scope
+from . import test_portal_due
+from . import test_skill_migration
+from . import test_webhook
+from . import test_composer_article
+from . import test_site_address
+from . import test_sla_maintenance
