@@ -1,6 +1,19 @@
+import importlib.util
+
 from odoo.tests import new_test_user
+from odoo.tools import file_path
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
+
+
+def load_migration(version, name):
+    """The migration script `name` (e.g. "post-kpi_calls") of the given
+    release of helpdesk_service, as a module, to test its migrate()."""
+    path = file_path(f"helpdesk_service/migrations/{version}/{name}.py")
+    spec = importlib.util.spec_from_file_location(name.replace("-", "_"), path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class HelpdeskCommonMixin:

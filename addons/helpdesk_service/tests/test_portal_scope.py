@@ -1,22 +1,15 @@
-import importlib.util
 from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.modules.registry import Registry
 from odoo.tests import TransactionCase, new_test_user, tagged
-from odoo.tools import SQL, file_path
+from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
-
-def _load_migration(name):
-    path = file_path(f"helpdesk_service/migrations/18.0.1.4.0/{name}.py")
-    spec = importlib.util.spec_from_file_location(name.replace("-", "_"), path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .common import load_migration
 
 
 @tagged("helpdesk_service")
@@ -105,7 +98,7 @@ class TestPortalScope(TransactionCase):
             self.agent.groups_id = [Command.link(self.group.id)]
 
     def test_migration_moves_company_scope_users(self):
-        migration = _load_migration("post-portal_scope_groups")
+        migration = load_migration("18.0.1.4.0", "post-portal_scope_groups")
         cr = self.env.cr
         if not column_exists(cr, "res_partner", "helpdesk_portal_scope"):
             create_column(cr, "res_partner", "helpdesk_portal_scope", "varchar")

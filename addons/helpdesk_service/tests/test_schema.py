@@ -1,17 +1,7 @@
-import importlib.util
-
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import SQL, file_path
+from odoo.tools import SQL
 
-from .common import HelpdeskCommonMixin
-
-
-def _load_migration(name):
-    path = file_path(f"helpdesk_service/migrations/18.0.1.4.0/{name}.py")
-    spec = importlib.util.spec_from_file_location(name.replace("-", "_"), path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .common import HelpdeskCommonMixin, load_migration
 
 
 @tagged("helpdesk_service")
@@ -63,7 +53,9 @@ class TestSchema(HelpdeskCommonMixin, TransactionCase):
         self.env["helpdesk.ticket"].init()
         ticket.invalidate_recordset(["access_token"])
         self.assertFalse(ticket.access_token)
-        _load_migration("post-ticket_access_tokens").migrate(self.env.cr, "18.0.1.3.0")
+        load_migration("18.0.1.4.0", "post-ticket_access_tokens").migrate(
+            self.env.cr, "18.0.1.3.0"
+        )
         (ticket | other).invalidate_recordset(["access_token"])
         self.assertRegex(ticket.access_token, r"^[0-9a-f-]{36}$")
         self.assertEqual(other.access_token, token)

@@ -1,20 +1,11 @@
 import ast
-import importlib.util
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
-from odoo.tools import SQL, file_path, sql
+from odoo.tools import SQL, sql
 from odoo.tools.safe_eval import safe_eval
 
-from .common import HelpdeskCommonMixin
-
-
-def _load_migration(name):
-    path = file_path(f"helpdesk_service/migrations/18.0.1.5.0/{name}.py")
-    spec = importlib.util.spec_from_file_location(name.replace("-", "_"), path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .common import HelpdeskCommonMixin, load_migration
 
 
 @tagged("helpdesk_service")
@@ -225,8 +216,8 @@ class TestSiteAddressMigration(HelpdeskCommonMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_helpdesk()
-        cls.pre = _load_migration("pre-helpdesk_site_partner")
-        cls.post = _load_migration("post-helpdesk_site_partner")
+        cls.pre = load_migration("18.0.1.5.0", "pre-helpdesk_site_partner")
+        cls.post = load_migration("18.0.1.5.0", "post-helpdesk_site_partner")
 
     def test_old_sites_get_their_contact(self):
         cr = self.env.cr

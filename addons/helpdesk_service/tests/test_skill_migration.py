@@ -1,18 +1,8 @@
-import importlib.util
-
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user, tagged
-from odoo.tools import SQL, file_path, sql
+from odoo.tools import SQL, sql
 
-from .common import HelpdeskCommonMixin
-
-
-def _load_migration(name):
-    path = file_path(f"helpdesk_service/migrations/18.0.1.5.0/{name}.py")
-    spec = importlib.util.spec_from_file_location(name.replace("-", "_"), path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .common import HelpdeskCommonMixin, load_migration
 
 
 @tagged("helpdesk_service")
@@ -26,7 +16,7 @@ class TestSkillMigration(HelpdeskCommonMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_helpdesk()
-        cls.migration = _load_migration("pre-helpdesk_skills_to_hr_skills")
+        cls.migration = load_migration("18.0.1.5.0", "pre-helpdesk_skills_to_hr_skills")
         cls.other_company = cls.env["res.company"].create({"name": "Other (test)"})
         cls.no_employee = new_test_user(
             cls.env,

@@ -1,20 +1,11 @@
-import importlib.util
 from datetime import datetime
 
 from freezegun import freeze_time
 
 from odoo.tests import TransactionCase, new_test_user, tagged
-from odoo.tools import SQL, file_path
+from odoo.tools import SQL
 
-from .common import HelpdeskCommonMixin
-
-
-def _load_migration(name):
-    path = file_path(f"helpdesk_service/migrations/18.0.1.4.0/{name}.py")
-    spec = importlib.util.spec_from_file_location(name.replace("-", "_"), path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .common import HelpdeskCommonMixin, load_migration
 
 
 @tagged("helpdesk_service")
@@ -145,7 +136,9 @@ class TestSlaDeadline(HelpdeskCommonMixin, TransactionCase):
             )
         )
         tickets.invalidate_recordset(["sla_next_deadline"])
-        _load_migration("pre-sla_next_deadline").migrate(self.env.cr, "18.0.1.3.0")
+        load_migration("18.0.1.4.0", "pre-sla_next_deadline").migrate(
+            self.env.cr, "18.0.1.3.0"
+        )
         self.assertEqual(running.sla_next_deadline, datetime(2026, 3, 2, 9, 30))
         self.assertFalse(paused.sla_next_deadline)
 
@@ -207,7 +200,9 @@ class TestHomeAction(TransactionCase):
         )
         agent.action_id = False
         chooser.action_id = self.other.id
-        _load_migration("end-helpdesk_home_action").migrate(self.env.cr, "18.0.1.3.0")
+        load_migration("18.0.1.4.0", "end-helpdesk_home_action").migrate(
+            self.env.cr, "18.0.1.3.0"
+        )
         self.assertEqual(agent.action_id.id, self.overview.id)
         self.assertEqual(chooser.action_id.id, self.other.id)
 
