@@ -414,6 +414,31 @@ def service_dashboard():
         (1, row_y(3)),
         matching={"period": ("date_received", "datetime"), **by_team},
     )
+    # backlog over time: the tickets open at the end of each of the last 26
+    # weeks, in the stage they were in then (the Period filter does not apply)
+    backlog = "helpdesk.backlog.report"
+    dash.chart(
+        "Backlog by stage over time",
+        "bar",
+        backlog,
+        [],
+        ["week:week", "stage_id"],
+        "ticket_count",
+        (0, row_y(4)),
+        stacked=True,
+        matching=by_team,
+    )
+    dash.chart(
+        "Backlog by team over time",
+        "bar",
+        backlog,
+        [],
+        ["week:week", "team_id"],
+        "ticket_count",
+        (1, row_y(4)),
+        stacked=True,
+        matching=by_team,
+    )
 
     # tables: resolved tickets per team (as the KPI scores count them) and
     # ratings per agent
@@ -431,7 +456,7 @@ def service_dashboard():
         rows=["team_id"],
         matching={"period": ("date_resolved", "datetime"), **by_team},
     )
-    top = first_row_below(4)
+    top = first_row_below(5)
     top = dash.table(
         top,
         odoo_link(

@@ -52,3 +52,4 @@ from . import test_webhook
 from . import test_composer_article
 from . import test_site_address
 from . import test_sla_maintenance
+from . import test_backlog_report

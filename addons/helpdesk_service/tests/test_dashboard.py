@@ -59,6 +59,7 @@ class TestDashboard(
         self.assertEqual(
             {(s["kind"], s["model"]) for s in sources},
             {
+                ("chart", "helpdesk.backlog.report"),
                 ("chart", "helpdesk.ticket"),
                 ("chart", "helpdesk.ticket.sla"),
                 ("chart", "rating.rating"),
