@@ -20,10 +20,12 @@ public mail mechanisms only (issue #19).
   without searching for an earlier one, and the reply-to address and alias
   domain of its messages are looked up once for all the records created
   together (Odoo looks them up per message), as are the recipients of
-  their user notifications (the assignment notices: the same agents for
+  their user notifications (assignment notices not carried by a creation
+  message: the same agents for
   many records). ``_new_records_state()`` also
   keeps what the model gathers meanwhile (``pending``, ``done``: the
-  helpdesk ticket's followers, added in one batch).
+  helpdesk ticket's followers, added in one batch; ``notices``: the
+  assignment notices its creation messages carry).
 
 Its state lives in ``cr.precommit.data``, the per-transaction store Odoo's
 mail tracking uses for the same purpose; a rollback discards it.
@@ -39,7 +41,7 @@ EMAIL_LATER = "helpdesk_email_later"
 _QUEUE = "helpdesk_service.email_later"
 _QUEUE_DONE = "helpdesk_service.email_later.done"
 # cr.precommit.data key: {model: {"first": ids, "ids": ids, "lookup": {},
-# "pending": [], "done": ids}}
+# "pending": [], "done": ids, "notices": {id: (lang, partner ids)}}}
 _NEW = "helpdesk_service.new_records"
 
 
@@ -132,8 +134,13 @@ class HelpdeskNotifyBatchMixin(models.AbstractModel):
                 "recipients": {},
                 "pending": [],
                 "done": set(),
+                "notices": {},
             },
         )
+
+    def _new_records_current(self):
+        """The state of the records of this model being created, or None."""
+        return self.env.cr.precommit.data.get(_NEW, {}).get(self._name)
 
     def _new_records_open(self):
         """Mark self as being created: its first message is posted without
@@ -144,13 +151,15 @@ class HelpdeskNotifyBatchMixin(models.AbstractModel):
 
     def _new_records_close(self):
         """The creation of self is over: its messages are posted as usual."""
-        state = self.env.cr.precommit.data.get(_NEW, {}).get(self._name)
+        state = self._new_records_current()
         if not state:
             return
         state["first"].difference_update(self.ids)
         state["ids"].difference_update(self.ids)
         state["done"].difference_update(self.ids)
         state["recipients"].clear()
+        for record_id in self.ids:
+            state["notices"].pop(record_id, None)
         for known in state["lookup"].values():
             for record_id in self.ids:
                 known.pop(record_id, None)
@@ -159,7 +168,7 @@ class HelpdeskNotifyBatchMixin(models.AbstractModel):
         """{id: value} of mail.thread's per-record look-up ``method`` (called
         with kwargs) for records being created: computed once for all of them
         and kept until their creation ends."""
-        state = self.env.cr.precommit.data.get(_NEW, {}).get(self._name)
+        state = self._new_records_current()
         parent = getattr(super(), method)
         if not self or not state or not set(self.ids) <= state["ids"]:
             return parent(**kwargs)
@@ -173,7 +182,7 @@ class HelpdeskNotifyBatchMixin(models.AbstractModel):
 
     def _message_compute_parent_id(self, parent_id):
         # the first message of a record being created starts its conversation
-        state = self.env.cr.precommit.data.get(_NEW, {}).get(self._name)
+        state = self._new_records_current()
         if state and not parent_id and len(self) == 1 and self.id in state["first"]:
             state["first"].discard(self.id)
             return False
@@ -183,7 +192,7 @@ class HelpdeskNotifyBatchMixin(models.AbstractModel):
         # a user notification reaches its partners only, whatever the record:
         # those of records being created are looked up once for all of them
         msg_vals = msg_vals or {}
-        state = self.env.cr.precommit.data.get(_NEW, {}).get(self._name)
+        state = self._new_records_current()
         if (
             not state
             or len(self) != 1

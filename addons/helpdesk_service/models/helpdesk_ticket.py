@@ -465,6 +465,7 @@ class HelpdeskTicket(models.Model):
             ).create(vals_list)
             # the followers of tickets created without a creation message
             tickets._subscribe_pending()
+            tickets._send_folded_notices_left()
             tickets = tickets.with_env(live.env)
             now = fields.Datetime.now()
             # the agent of an auto-assigned ticket comes with its 'assigned' row

@@ -5,10 +5,14 @@ each kind of message."""
 
 # pylint: disable=consider-merging-classes-inherited
 from odoo import Command, api, models
+from odoo.tools import SQL
 
 from ..const import (
     CLIENT_CHANNELS,
 )
+
+# mail.thread's notice to the agent a document is assigned to
+ASSIGNED_TEMPLATE = "mail.message_user_assigned"
 
 
 class HelpdeskTicketNotify(models.Model):
@@ -29,12 +33,13 @@ class HelpdeskTicketNotify(models.Model):
         self._new_records_state()["pending"].append((self.ids, dict(updated_values)))
         return True
 
-    def _subscribe_pending(self):
+    def _subscribe_pending(self, fold_notices=False):
         """Add the followers gathered for the tickets being created, and those
         of the tickets of self none were gathered for (created without
         tracking: the client's contact), in one batch (see
         _subscribe_on_create). Their creator is the partner id in the context's
-        `helpdesk_subscribe_creator`."""
+        `helpdesk_subscribe_creator`. With `fold_notices` (their creation
+        messages come next), the assigned agents are told by them."""
         state = self._new_records_state()
         entries, state["pending"] = state["pending"], []
         ids = [ticket_id for entry_ids, _values in entries for ticket_id in entry_ids]
@@ -49,15 +54,20 @@ class HelpdeskTicketNotify(models.Model):
         creator = self.env["res.partner"].browse(
             self.env.context.get("helpdesk_subscribe_creator")
         )
-        self.browse(ids)._subscribe_on_create(entries, creator)
+        self.browse(ids)._subscribe_on_create(
+            entries, creator, fold_notices=fold_notices
+        )
 
-    def _subscribe_on_create(self, entries, creator=False):
+    def _subscribe_on_create(self, entries, creator=False, fold_notices=False):
         """Add the followers of the new tickets self in one batch: their
         creator (the `creator` partner, if any), those mail.thread's
         auto-subscription asks for (`entries`: [(ids, values)], the team's
         followers, the assigned agent, who gets the assignment notice) and the
         client's contact. Mirrors mail.thread's create and
-        _message_auto_subscribe, with one query per step for all tickets."""
+        _message_auto_subscribe, with one query per step for all tickets.
+        With `fold_notices`, the assignment notices are not messages of their
+        own: the creation message, posted next, is addressed to the agent and
+        says so (see _creation_message)."""
         if not self:
             return
         Subtype = self.env["mail.message.subtype"]
@@ -102,9 +112,21 @@ class HelpdeskTicketNotify(models.Model):
                 wanted[ticket.id].setdefault(partner.id, set(subtypes.ids))
         # mail.thread's create subscribed no one (see create): nothing to read
         self._insert_wanted_followers(wanted, check_existing=False)
-        # the assignment notices, as mail.thread sends them, as superuser: the
-        # ticket's creator may create them (mail.message's access check, a
-        # query per notice, is skipped) and is still their author
+        # the assignment notices: told by the creation message that follows
+        # (one message and one notification less per ticket)
+        if fold_notices:
+            notices = self._new_records_state()["notices"]
+            for (template, lang, pids), ids in list(notify.items()):
+                if template == ASSIGNED_TEMPLATE:
+                    notices.update(dict.fromkeys(ids, (lang, pids)))
+                    del notify[(template, lang, pids)]
+        self._send_assignment_notices(notify)
+
+    def _send_assignment_notices(self, notify):
+        """The assignment notices {(template, lang, partner ids): ticket ids}
+        as mail.thread sends them, as superuser: the ticket's creator may
+        create them (mail.message's access check, a query per notice, is
+        skipped) and is still their author."""
         for (template, lang, pids), ids in notify.items():
             self.browse(ids).sudo().with_context(
                 lang=lang
@@ -162,14 +184,7 @@ class HelpdeskTicketNotify(models.Model):
         for ticket_id, followers in wanted.items():
             for pid, sids in followers.items():
                 if (ticket_id, pid) not in existing:
-                    to_create.append(
-                        {
-                            "res_model": self._name,
-                            "res_id": ticket_id,
-                            "partner_id": pid,
-                            "subtype_ids": [Command.set(sorted(sids))],
-                        }
-                    )
+                    to_create.append((ticket_id, pid, sorted(sids)))
                     continue
                 fid, old = existing[(ticket_id, pid)]
                 if sids - old:
@@ -177,7 +192,49 @@ class HelpdeskTicketNotify(models.Model):
                         {"subtype_ids": [Command.link(sid) for sid in sids - old]}
                     )
         if to_create:
-            Followers.with_context(default_partner_id=False).create(to_create)
+            self._insert_new_followers(to_create)
+
+    @api.model
+    def _insert_new_followers(self, rows):
+        """Insert the followers [(ticket id, partner id, subtype ids)] of
+        tickets, none of whom follows them yet, in two queries. A follower is
+        three columns and its subtypes; the ORM's create of a few followers
+        per ticket was a tenth of a ticket's creation (defaults, the
+        many2many's write, the dependency walk for each)."""
+        follower_ids = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    "INSERT INTO %s (res_model, res_id, partner_id) "
+                    "VALUES %s RETURNING id",
+                    SQL.identifier("mail_followers"),
+                    SQL(", ").join(
+                        SQL("(%s, %s, %s)", self._name, ticket_id, pid)
+                        for ticket_id, pid, _sids in rows
+                    ),
+                )
+            )
+        ]
+        pairs = [
+            SQL("(%s, %s)", fid, sid)
+            for fid, (_tid, _pid, sids) in zip(follower_ids, rows, strict=True)
+            for sid in sids
+        ]
+        if pairs:
+            self.env.execute_query(
+                SQL(
+                    "INSERT INTO %s (mail_followers_id, mail_message_subtype_id) "
+                    "VALUES %s ON CONFLICT DO NOTHING",
+                    SQL.identifier("mail_followers_mail_message_subtype_rel"),
+                    SQL(", ").join(pairs),
+                )
+            )
+        # what the tickets' followers fields held (nothing: they are new)
+        self.browse(
+            {ticket_id for ticket_id, _pid, _sids in rows}
+        ).invalidate_recordset(
+            ["message_follower_ids", "message_partner_ids", "message_is_follower"]
+        )
 
     def _notify_thread(self, message, msg_vals=False, **kwargs):
         # the creation message of a ticket whose team does not announce new
@@ -336,9 +393,48 @@ class HelpdeskTicketNotify(models.Model):
         # mail.thread's create asks it before posting each creation message:
         # the followers of the new tickets come first, so that it reaches them
         if self.env.context.get("helpdesk_subscribe_later"):
-            self._subscribe_pending()
+            self._subscribe_pending(fold_notices=True)
         # cached xmlid look-up: env.ref() would check that it exists, a query
         # per created ticket
         return self.env["mail.message.subtype"].browse(
             self.env["ir.model.data"]._xmlid_to_res_id("helpdesk_service.mt_ticket_new")
         )
+
+    def _folded_notice(self):
+        """(lang, partner ids) of the assignment notice self's creation
+        message carries (see _subscribe_on_create), or None."""
+        state = self._new_records_current()
+        return state["notices"].get(self.id) if state and len(self) == 1 else None
+
+    def _creation_message(self):
+        notice = self._folded_notice()
+        if not notice:
+            return super()._creation_message()
+        # in the language of the agent it is addressed to, as the notice was
+        lang, _pids = notice
+        return self.with_context(lang=lang).env._(
+            "Ticket created and assigned to %s", self.sudo().user_id.name
+        )
+
+    def message_post(self, **kwargs):
+        # the creation message of a ticket assigned as it is created is its
+        # agent's assignment notice: addressed to him, even when the team does
+        # not announce new tickets
+        notice = self._folded_notice()
+        if notice and kwargs.get("subtype_id") == self.env[
+            "ir.model.data"
+        ]._xmlid_to_res_id("helpdesk_service.mt_ticket_new"):
+            del self._new_records_state()["notices"][self.id]
+            kwargs["partner_ids"] = [*(kwargs.get("partner_ids") or []), *notice[1]]
+        return super().message_post(**kwargs)
+
+    def _send_folded_notices_left(self):
+        """The assignment notices of tickets of self whose creation message
+        was not posted (mail_create_nolog): sent on their own."""
+        notices = self._new_records_state()["notices"]
+        notify = {}
+        for ticket_id in self.ids:
+            if ticket_id in notices:
+                lang, pids = notices.pop(ticket_id)
+                notify.setdefault((ASSIGNED_TEMPLATE, lang, pids), []).append(ticket_id)
+        self._send_assignment_notices(notify)

@@ -157,6 +157,18 @@ class TestMailLanguage(HelpdeskCommonMixin, TransactionCase):
         self.assertIn("割り当てられました", notice.subject)
         self.assertNotIn("You have been assigned", notice.subject)
 
+    def test_creation_notice_in_the_agents_language(self):
+        """A ticket assigned as it is created tells its agent by its creation
+        message, written in his language."""
+        ticket = self._live_ticket("ru_RU", user_id=self.agent_ja.id)
+        created = ticket.message_ids.filtered(
+            lambda m: m.subtype_id == self.env.ref("helpdesk_service.mt_ticket_new")
+        )
+        self.assertEqual(created.partner_ids, self.agent_ja.partner_id)
+        self.assertIn("割り当て", created.body)
+        self.assertIn("Agent Sato", created.body)
+        self.assertNotIn("assigned to", created.body)
+
     def test_reminder_in_the_agents_language(self):
         self.team.followup_agent_hours = 24
         with freeze_time(NOW):

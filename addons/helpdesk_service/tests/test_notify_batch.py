@@ -108,9 +108,13 @@ class TestNotifyBatch(HelpdeskCommonMixin, TransactionCase):
         )
         self.assertEqual(queued.mail_message_id, self._created_message(tickets))
 
-    def test_notice_recipients_looked_up_once_per_batch(self):
-        """The assignment notices of a batch go to the same few agents: their
-        recipients are looked up once per agent, not once per notice."""
+    def test_assignment_notices_are_the_creation_messages(self):
+        """The tickets of a batch assigned as they are created tell their
+        agents by their creation messages, addressed to them: one message per
+        ticket, no separate notice; the agents get them (inbox at once, e-mail
+        after the commit) even from a team that does not announce new
+        tickets, whose followers are not told."""
+        self.team.notify_new_tickets = False
         vals = [
             {
                 "name": f"Batch {i}",
@@ -122,28 +126,56 @@ class TestNotifyBatch(HelpdeskCommonMixin, TransactionCase):
         Ticket = self.live_env["helpdesk.ticket"].with_user(self.manager)
         with self._statements() as statements:
             tickets = Ticket.create(vals)
-        lookups = [
-            s
-            for s in statements
-            if "partner.partner_share as pshare" in s and "sub_followers" not in s
-        ]
         self.assertEqual(set(tickets.user_id), {self.agent_a, self.agent_b})
-        self.assertEqual(len(lookups), 2, "one per agent")
-        notices = self.env["mail.message"].search(
+        self.assertFalse(
+            [
+                s
+                for s in statements
+                if s.startswith('INSERT INTO "mail_message"')
+                and "user_notification" in s
+            ]
+        )
+        messages = self.env["mail.message"].search(
+            [("model", "=", "helpdesk.ticket"), ("res_id", "in", tickets.ids)]
+        )
+        self.assertEqual(messages, self._created_message(tickets))
+        self.env.cr.flush()
+        self.Schedule._send_notifications_cron()
+        for ticket in tickets:
+            created = self._created_message(ticket)
+            agent = ticket.user_id
+            self.assertEqual(created.partner_ids, agent.partner_id)
+            self.assertIn(f"assigned to {agent.name}", created.body)
+            self.assertEqual(
+                self._notifications(created),
+                {agent.partner_id: agent.notification_type},
+            )
+
+    def test_assignment_notice_alone_without_creation_message(self):
+        """Tickets created without a creation message (mail_create_nolog)
+        still tell their agents, by a notice of their own."""
+        ticket = (
+            self.live_env["helpdesk.ticket"]
+            .with_user(self.manager)
+            .with_context(mail_create_nolog=True)
+            .create(
+                {
+                    "name": "Quiet",
+                    "partner_id": self.contact.id,
+                    "team_id": self.team.id,
+                }
+            )
+        )
+        self.assertTrue(ticket.user_id)
+        notice = self.env["mail.message"].search(
             [
                 ("model", "=", "helpdesk.ticket"),
-                ("res_id", "in", tickets.ids),
+                ("res_id", "=", ticket.id),
                 ("message_type", "=", "user_notification"),
             ]
         )
-        self.assertEqual(len(notices), 4)
-        self.env.cr.flush()
-        self.Schedule._send_notifications_cron()
-        for notice in notices:
-            ticket = tickets.browse(notice.res_id)
-            self.assertEqual(
-                notice.notification_ids.res_partner_id, ticket.user_id.partner_id
-            )
+        self.assertEqual(notice.partner_ids, ticket.user_id.partner_id)
+        self.assertFalse(self._created_message(ticket))
 
     def test_deleted_message_is_not_queued(self):
         ticket = self._create("Withdrawn at once")
