@@ -41,3 +41,6 @@ SLA_TRIGGER_FIELDS = {
 
 # channels where the client opened the ticket himself: he gets an acknowledgement
 CLIENT_CHANNELS = ("email", "portal", "web")
+
+# the code of the ticket numbers' sequences
+TICKET_SEQUENCE_CODE = "helpdesk.ticket"

@@ -55,6 +55,7 @@ from . import helpdesk_article_reading
 from . import helpdesk_announcement
 from . import account_analytic_line
 from . import ir_http
+from . import ir_sequence
 from . import helpdesk_ticket_context
 from . import helpdesk_equipment_label
 from . import helpdesk_webhook_source

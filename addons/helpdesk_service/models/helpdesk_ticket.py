@@ -14,6 +14,7 @@ from ..const import (
     CHANNELS,
     PRIORITIES,
     SLA_TRIGGER_FIELDS,
+    TICKET_SEQUENCE_CODE,
 )
 
 _logger = logging.getLogger(__name__)
@@ -402,6 +403,26 @@ class HelpdeskTicket(models.Model):
         end = offset + limit if limit else None
         return ordered[offset:end]
 
+    @api.model
+    @tools.ormcache("company_id")
+    def _get_ticket_sequence_id(self, company_id):
+        """The id of the sequence numbering the company's tickets (its own,
+        else a shared one), or False; kept until an ir.sequence of tickets
+        changes (see ir_sequence.py)."""
+        return (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", TICKET_SEQUENCE_CODE),
+                    ("company_id", "in", [company_id, False]),
+                ],
+                order="company_id",
+                limit=1,
+            )
+            .id
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         corrected = self._check_recorded_create(vals_list)
@@ -421,15 +442,10 @@ class HelpdeskTicket(models.Model):
             vals.setdefault("access_token", str(uuid.uuid4()))
             if vals.get("ticket_ref", "New") == "New":
                 company_id = vals.get("company_id") or self.env.company.id
-                # the sequence is looked up once per company for the batch
+                # the sequence is known per company (until a sequence changes)
                 if company_id not in sequences:
-                    sequences[company_id] = Sequence.with_company(company_id).search(
-                        [
-                            ("code", "=", "helpdesk.ticket"),
-                            ("company_id", "in", [company_id, False]),
-                        ],
-                        order="company_id",
-                        limit=1,
+                    sequences[company_id] = Sequence.browse(
+                        self._get_ticket_sequence_id(company_id)
                     )
                 seq = sequences[company_id]
                 vals["ticket_ref"] = (seq and seq.next_by_id()) or "New"

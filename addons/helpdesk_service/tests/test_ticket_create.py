@@ -323,3 +323,31 @@ class TestTicketCreatePath(HelpdeskCommonMixin, TransactionCase):
         first.active = False
         ticket = self._agent_env_ticket().create(self._vals(1, offset=2))
         self.assertEqual(ticket.sla_id, policy)
+
+    def test_sequence_changes_apply_to_the_next_ticket(self):
+        """The ticket-number sequence of each company is looked up once, and
+        again once a sequence of tickets changes."""
+        Ticket = self._agent_env_ticket()
+        self.assertTrue(Ticket.create(self._vals(1)).ticket_ref.startswith("HD-"))
+        with self._statements() as statements:
+            Ticket.create(self._vals(1, offset=1))
+        # the sequence record is read (the block starts from an empty cache),
+        # not searched for
+        self.assertFalse([s for s in statements if '"ir_sequence"."code" =' in s])
+        own = self.env["ir.sequence"].create(
+            {
+                "name": "Tickets of the company",
+                "code": "helpdesk.ticket",
+                "prefix": "OWN-",
+                "company_id": self.env.company.id,
+            }
+        )
+        ticket = Ticket.create(self._vals(1, offset=2))
+        self.assertTrue(ticket.ticket_ref.startswith("OWN-"))
+        own.prefix = "MINE-"  # read as it is numbered: no new look-up needed
+        self.assertTrue(
+            Ticket.create(self._vals(1, offset=3)).ticket_ref.startswith("MINE-")
+        )
+        own.active = False
+        ticket = Ticket.create(self._vals(1, offset=4))
+        self.assertTrue(ticket.ticket_ref.startswith("HD-"))
