@@ -37,6 +37,7 @@ from . import mail_mail
 from . import res_partner_category
 from . import resource_calendar
 from . import resource_calendar_leaves
+from . import resource_calendar_attendance
 from . import helpdesk_kpi
 from . import helpdesk_kpi_stale
 from . import helpdesk_ticket_kpi

@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 import holidays
 import pytz
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
@@ -24,6 +24,39 @@ class ResourceCalendar(models.Model):
         "hours: 'Fill public holidays' and a yearly job add them as time off "
         "for everybody.",
     )
+
+    # ------------------------------------------------------------ SLA clocks
+    def write(self, vals):
+        self.env.registry.clear_cache()  # _helpdesk_work_intervals
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    @api.model
+    @tools.ormcache("calendar_id", "start", "end")
+    def _helpdesk_work_intervals(self, calendar_id, start, end):
+        """The working intervals of the calendar in [start, end) (naive UTC
+        datetimes), attendances less the leaves of everybody, as a tuple of
+        (start, end) in naive UTC. The SLA clocks of every ticket read them
+        from here: kept until working hours or their leaves change (see the
+        write, create and unlink of resource.calendar,
+        resource.calendar.attendance and resource.calendar.leaves)."""
+        aware = (
+            self.browse(calendar_id)
+            .sudo()
+            ._work_intervals_batch(pytz.utc.localize(start), pytz.utc.localize(end))[
+                False
+            ]
+        )
+        return tuple(
+            (
+                a.astimezone(pytz.utc).replace(tzinfo=None),
+                b.astimezone(pytz.utc).replace(tzinfo=None),
+            )
+            for a, b, _recs in aware
+        )
 
     # ------------------------------------------------------------ actions
     def action_fill_public_holidays(self):

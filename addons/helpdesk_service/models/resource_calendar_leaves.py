@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResourceCalendarLeaves(models.Model):
@@ -10,3 +10,18 @@ class ResourceCalendarLeaves(models.Model):
         help="Filled from the public holidays of the working hours' country: "
         "filling them again updates or removes it.",
     )
+
+    # the working intervals the SLA clocks read are kept until a leave changes
+    # (resource.calendar._helpdesk_work_intervals)
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()

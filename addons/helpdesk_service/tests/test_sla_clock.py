@@ -127,6 +127,49 @@ class TestSlaClock(TransactionCase):
             clock.plan(datetime(2026, 3, 6, 16, 55), 10), datetime(2026, 3, 10, 8, 5)
         )
 
+    def test_shared_working_time_follows_changes(self):
+        """The working intervals are read once for every clock (a new ticket's
+        clock reads no calendar) and read again once the working hours or
+        their leaves change."""
+        friday = datetime(2026, 3, 6, 16, 55)
+        self.assertEqual(
+            SlaClock(self.calendar).plan(friday, 10), datetime(2026, 3, 9, 8, 5)
+        )
+        with self.assertQueryCount(0):
+            self.assertEqual(
+                SlaClock(self.calendar).plan(friday, 10), datetime(2026, 3, 9, 8, 5)
+            )
+        leave = self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Holiday",
+                "calendar_id": self.calendar.id,
+                "date_from": datetime(2026, 3, 9, 0, 0),
+                "date_to": datetime(2026, 3, 9, 23, 59, 59),
+            }
+        )
+        self.assertEqual(
+            SlaClock(self.calendar).plan(friday, 10), datetime(2026, 3, 10, 8, 5)
+        )
+        leave.date_to = datetime(2026, 3, 10, 23, 59, 59)
+        self.assertEqual(
+            SlaClock(self.calendar).plan(friday, 10), datetime(2026, 3, 11, 8, 5)
+        )
+        leave.unlink()
+        self.assertEqual(
+            SlaClock(self.calendar).plan(friday, 10), datetime(2026, 3, 9, 8, 5)
+        )
+        # Monday starts at 9:00 from now on
+        self.calendar.attendance_ids.filtered(
+            lambda a: a.dayofweek == "0" and a.hour_from == 8
+        ).hour_from = 9
+        self.assertEqual(
+            SlaClock(self.calendar).plan(friday, 10), datetime(2026, 3, 9, 9, 5)
+        )
+        self.calendar.tz = "Asia/Tokyo"  # Monday 9:00 in Tokyo is 0:00 UTC
+        self.assertEqual(
+            SlaClock(self.calendar).plan(friday, 10), datetime(2026, 3, 9, 0, 10)
+        )
+
     def test_no_calendar_is_round_the_clock(self):
         clock = SlaClock(self.env["resource.calendar"])
         start = datetime(2026, 3, 7, 23, 0)  # Saturday night

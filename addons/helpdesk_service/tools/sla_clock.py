@@ -4,20 +4,17 @@ resource module's Intervals."""
 from bisect import bisect_left, bisect_right
 from datetime import timedelta
 
-import pytz
-
 from odoo.addons.resource.models.utils import Intervals
 
 # working intervals are read for at least this span at a time
 WINDOW = timedelta(days=14)
 # a deadline further away than this (a calendar with no working time) is none
 MAX_HORIZON = timedelta(days=4 * 366)
+DAY = timedelta(days=1)
 
 
-def _to_utc_naive(value):
-    if value.tzinfo:
-        value = value.astimezone(pytz.utc).replace(tzinfo=None)
-    return value
+def _day_start(value):
+    return value.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _minutes(intervals):
@@ -45,12 +42,17 @@ class SlaClock:
         span = self._span
         if span and span[0] <= start and end <= span[1]:
             return span
-        low = min(start, span[0]) if span else start
-        high = max(end, span[1] if span else end, start + WINDOW)
-        aware = self.calendar._work_intervals_batch(
-            pytz.utc.localize(low), pytz.utc.localize(high)
-        )[False]
-        intervals = [(_to_utc_naive(a), _to_utc_naive(b), recs) for a, b, recs in aware]
+        # whole days: the span read for a ticket serves the next ones (the
+        # calendar keeps it, see resource.calendar._helpdesk_work_intervals)
+        low = _day_start(min(start, span[0]) if span else start)
+        high = _day_start(max(end, span[1] if span else end, start + WINDOW)) + DAY
+        no_records = self._no_records
+        intervals = [
+            (a, b, no_records)
+            for a, b in self.calendar._helpdesk_work_intervals(
+                self.calendar.id, low, high
+            )
+        ]
         self._span = (
             low,
             high,
