@@ -20,6 +20,15 @@ class HelpdeskInvoicedMixin(models.AbstractModel):
             create_column(self.env.cr, self._table, "helpdesk_invoice_line_id", "int4")
         return super()._auto_init()
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # a record created without invoice lines is counted on none: its line
+        # is known before the insert (no UPDATE after it to compute it)
+        for vals in vals_list:
+            if not vals.get("helpdesk_invoice_line_ids"):
+                vals.setdefault("helpdesk_invoice_line_id", False)
+        return super().create(vals_list)
+
     @api.depends(
         "helpdesk_invoice_line_ids.parent_state",
         "helpdesk_invoice_line_ids.helpdesk_is_released",

@@ -158,11 +158,12 @@ class HelpdeskSla(models.Model):
             return False
         if self.priority and int(self.priority) != ticket.priority_effective:
             return False
+        if not self.partner_category_ids:
+            return True
+        # the client's tags are read only for a policy that asks for them
         client_tags = ticket.commercial_partner_id.category_id
         client_tags |= ticket.partner_id.category_id
-        return not self.partner_category_ids or bool(
-            self.partner_category_ids & client_tags
-        )
+        return bool(self.partner_category_ids & client_tags)
 
     @api.model
     def _get_policy(self, ticket, policies=None):
