@@ -275,20 +275,34 @@ class HelpdeskTicketNotify(models.Model):
     # notice follows the team's setting, the rating links of an answer go to
     # the ticket's client contacts only
     def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        own_only = False
+        if len(self) == 1:
+            subtype_id = (msg_vals or {}).get("subtype_id") or message.subtype_id.id
+            xmlid_to_res_id = self.env["ir.model.data"]._xmlid_to_res_id
+            is_ack = subtype_id == xmlid_to_res_id("helpdesk_service.mt_ticket_ack")
+            is_silent_creation = (
+                subtype_id == xmlid_to_res_id("helpdesk_service.mt_ticket_new")
+                and not self.sudo().team_id.notify_new_tickets
+            )
+            own_only = is_ack or is_silent_creation
+        if own_only:
+            # only the message's own recipients, none of the followers: they
+            # are looked up alone (mail reads the followers of a message that
+            # has no subtype), the followers' subscriptions are not read
+            msg_sudo = message.sudo()
+            msg_vals = dict(
+                msg_vals
+                or {
+                    "partner_ids": msg_sudo.partner_ids.ids,
+                    "message_type": msg_sudo.message_type,
+                    "author_id": msg_sudo.author_id.id,
+                },
+                subtype_id=False,
+            )
         recipients = super()._notify_get_recipients(
             message, msg_vals=msg_vals, **kwargs
         )
-        if len(self) != 1 or not recipients:
-            return recipients
-        subtype_id = (msg_vals or {}).get("subtype_id") or message.subtype_id.id
-        xmlid_to_res_id = self.env["ir.model.data"]._xmlid_to_res_id
-        is_ack = subtype_id == xmlid_to_res_id("helpdesk_service.mt_ticket_ack")
-        is_silent_creation = (
-            subtype_id == xmlid_to_res_id("helpdesk_service.mt_ticket_new")
-            and not self.sudo().team_id.notify_new_tickets
-        )
-        if is_ack or is_silent_creation:
-            # only the message's own recipients, none of the followers
+        if own_only and recipients:
             explicit = set(message.sudo().partner_ids.ids)
             recipients = [data for data in recipients if data["id"] in explicit]
         return recipients
