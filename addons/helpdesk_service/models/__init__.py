@@ -1,4 +1,5 @@
 from . import helpdesk_recorded_mixin
+from . import helpdesk_cache_source_mixin
 from . import helpdesk_cron_job_mixin
 from . import helpdesk_notify_batch_mixin
 from . import helpdesk_stage

@@ -9,6 +9,8 @@ class HelpdeskSla(models.Model):
     time, the service may take to acknowledge, report and resolve them."""
 
     _name = "helpdesk.sla"
+    # a change clears _get_active_policy_ids
+    _inherit = ["helpdesk.cache.source.mixin"]
     _description = "Helpdesk SLA Policy"
     _order = "sequence, id"
     _check_company_auto = True
@@ -114,19 +116,6 @@ class HelpdeskSla(models.Model):
                         name=sla.name,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()  # _get_active_policy_ids
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     @api.model
     @tools.ormcache()

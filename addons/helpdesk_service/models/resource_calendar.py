@@ -15,7 +15,9 @@ class ResourceCalendar(models.Model):
     clocks) are filled from the `holidays` library for the calendar's
     country."""
 
-    _inherit = "resource.calendar"
+    # a change clears _helpdesk_work_intervals
+    _name = "resource.calendar"
+    _inherit = ["resource.calendar", "helpdesk.cache.source.mixin"]
 
     country_id = fields.Many2one(
         "res.country",
@@ -26,14 +28,6 @@ class ResourceCalendar(models.Model):
     )
 
     # ------------------------------------------------------------ SLA clocks
-    def write(self, vals):
-        self.env.registry.clear_cache()  # _helpdesk_work_intervals
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
-
     @api.model
     @tools.ormcache("calendar_id", "start", "end")
     def _helpdesk_work_intervals(self, calendar_id, start, end):
