@@ -1,4 +1,7 @@
 import importlib.util
+import re
+from contextlib import contextmanager
+from unittest.mock import patch
 
 from odoo.tests import new_test_user
 from odoo.tools import file_path
@@ -18,6 +21,28 @@ def load_migration(version, name):
 
 class HelpdeskCommonMixin:
     """Shared fixtures: two teams, agents, a manager and a client company."""
+
+    @contextmanager
+    def _statements(self, cold=False):
+        """Yield the list of the SQL statements run inside the block. With
+        `cold`, the block starts flushed and with an empty cache, and what it
+        leaves pending is flushed inside it."""
+        cr = self.env.cr
+        statements = []
+        execute = cr.execute
+
+        def logged(query, params=None, log_exceptions=True):
+            code = query.code if hasattr(query, "code") else str(query)
+            statements.append(re.sub(r"\s+", " ", code).strip())
+            return execute(query, params, log_exceptions)
+
+        if cold:
+            self.env.flush_all()
+            self.env.invalidate_all()
+        with patch.object(cr, "execute", logged):
+            yield statements
+            if cold:
+                self.env.flush_all()
 
     @classmethod
     def _setup_helpdesk(cls):

@@ -2,10 +2,6 @@
 tickets go to Odoo's scheduled-messages job, queued in one insert at the
 commit; inbox and bus notifications are sent at once."""
 
-import re
-from contextlib import contextmanager
-from unittest.mock import patch
-
 from odoo.tests import TransactionCase, tagged
 
 from .common import HelpdeskCommonMixin
@@ -24,21 +20,6 @@ class TestNotifyBatch(HelpdeskCommonMixin, TransactionCase):
         # mail as in production: creation messages, followers, tracking
         cls.live_env = cls.env(context={})
         cls.Schedule = cls.env["mail.message.schedule"].sudo()
-
-    @contextmanager
-    def _statements(self):
-        """Yield the list of the SQL statements run inside the block."""
-        cr = self.env.cr
-        statements = []
-        execute = cr.execute
-
-        def logged(query, params=None, log_exceptions=True):
-            code = query.code if hasattr(query, "code") else str(query)
-            statements.append(re.sub(r"\s+", " ", code).strip())
-            return execute(query, params, log_exceptions)
-
-        with patch.object(cr, "execute", logged):
-            yield statements
 
     def _create(self, name, user=None):
         Ticket = self.live_env["helpdesk.ticket"].with_user(user or self.manager)

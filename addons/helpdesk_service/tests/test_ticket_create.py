@@ -6,9 +6,6 @@ assignment notice of a ticket assigned as it is created is its creation
 message, addressed to the agent."""
 
 import gc
-import re
-from contextlib import contextmanager
-from unittest.mock import patch
 
 from odoo.tests import TransactionCase, tagged
 
@@ -59,23 +56,9 @@ class TestTicketCreatePath(HelpdeskCommonMixin, TransactionCase):
     def _agent_env_ticket(self):
         return self.live_env["helpdesk.ticket"].with_user(self.agent_a)
 
-    @contextmanager
-    def _statements(self):
-        """Yield the list of the SQL statements run inside the block."""
-        cr = self.env.cr
-        statements = []
-        execute = cr.execute
-
-        def logged(query, params=None, log_exceptions=True):
-            code = query.code if hasattr(query, "code") else str(query)
-            statements.append(re.sub(r"\s+", " ", code).strip())
-            return execute(query, params, log_exceptions)
-
-        self.env.flush_all()
-        self.env.invalidate_all()
-        with patch.object(cr, "execute", logged):
-            yield statements
-            self.env.flush_all()
+    def _statements(self, cold=True):
+        # from a cold cache, everything flushed inside the block
+        return super()._statements(cold=cold)
 
     def _vals(self, n, offset=0):
         return [
