@@ -36,6 +36,8 @@ from . import helpdesk_complaint_reason
 from . import rating_rating
 from . import mail_mail
 from . import res_partner_category
+from . import mail_alias
+from . import mail_followers
 from . import resource_calendar
 from . import resource_calendar_leaves
 from . import resource_calendar_attendance

@@ -17,9 +17,10 @@ public mail mechanisms only (issue #19).
   notified as usual.
 * **Records being created.** Between ``_new_records_open()`` and
   ``_new_records_close()``, the first message of each record is posted
-  without searching for an earlier one, and the reply-to address and alias
-  domain of its messages are looked up once for all the records created
-  together (Odoo looks them up per message), as are the recipients of
+  without searching for an earlier one, and the reply-to address of its
+  messages is looked up once for all the records created together (Odoo
+  looks it up per message; without an alias on a record of the model, not
+  at all), as are the recipients of
   their user notifications (assignment notices not carried by a creation
   message: the same agents for
   many records). ``_new_records_state()`` also
@@ -216,13 +217,43 @@ class HelpdeskNotifyBatchMixin(models.AbstractModel):
         return [dict(pdata) for pdata in state["recipients"][key]]
 
     def _notify_get_reply_to(self, default=None):
+        if self and self._name not in self.env["mail.alias"]._helpdesk_parent_models():
+            return self._reply_to_without_aliases(default)
         return self._new_records_lookup(
             "_notify_get_reply_to", default, default=default
         )
 
+    def _reply_to_without_aliases(self, default):
+        """{id: reply-to} of records no alias hangs on: mail's
+        _notify_get_reply_to without its search for their aliases (a query
+        per message that finds nothing), i.e. the catchall address of each
+        record's company, named after it and the record, else `default`."""
+        records = self.sudo()
+        companies = records._mail_get_companies(default=self.env.company)
+        result = {}
+        for record in records:
+            company = companies[record.id]
+            result[record.id] = (
+                self._notify_get_reply_to_formatted_email(
+                    company.catchall_email, record.display_name or "", company=company
+                )
+                if company.catchall_email
+                else default
+            )
+        return result
+
     def _mail_get_alias_domains(self, default_company=False):
-        return self._new_records_lookup(
-            "_mail_get_alias_domains",
-            default_company and default_company.id,
-            default_company=default_company,
+        # mail's look-up, whose fallback (the first alias domain, for a
+        # company without one) is kept between messages instead of searched
+        # for each of them
+        default_company = default_company or self.env.company
+        Domain = self.env["mail.alias.domain"]
+        fallback = default_company.alias_domain_id or Domain.browse(
+            Domain._helpdesk_fallback_id()
         )
+        return {
+            record_id: company.alias_domain_id or fallback
+            for record_id, company in self._mail_get_companies(
+                default=default_company
+            ).items()
+        }

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools.ticket_rows import with_ticket_values
 
 EVENT_TYPES = [
     ("received", "Received"),
@@ -53,3 +55,7 @@ class HelpdeskTicketEvent(models.Model):
     new_value = fields.Char("To")
     note = fields.Char()
     message_id = fields.Many2one("mail.message", ondelete="set null")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create(with_ticket_values(self, vals_list))

@@ -136,32 +136,45 @@ class HelpdeskTicketNotify(models.Model):
     def _get_parent_followers(self, entries, auto_subtypes):
         """{(model, id): {partner id: subtype ids}}: what the followers of the
         documents the new tickets link to (their team) pass on to them, as
-        mail.thread's _message_auto_subscribe computes it; one query per model."""
+        mail.thread's _message_auto_subscribe computes it. The documents'
+        followers are kept between requests (mail.followers); whether each is
+        active and a customer is read for all of them in one query."""
         child_ids, _def_ids, int_ids, parent, relation = auto_subtypes
-        result = {}
-        for res_model, fnames in relation.items():
-            doc_ids = {
+        Followers = self.env["mail.followers"]
+        followers = {
+            (res_model, doc_id): Followers._helpdesk_followers_of(res_model, doc_id)
+            for res_model, fnames in relation.items()
+            for doc_id in {
                 values[fname]
                 for _ids, values in entries
                 for fname in fnames
                 if values.get(fname)
             }
-            if not doc_ids:
-                continue
-            rows = self.env["mail.followers"]._get_subscription_data(
-                [(res_model, list(doc_ids))],
-                None,
-                include_pshare=True,
-                include_active=True,
-            )
-            for _fid, res_id, pid, sids, pshare, active in rows:
-                if not pid or not active:
+        }
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .browse({pid for rows in followers.values() for pid, _sids in rows})
+        )
+        partners.fetch(["active", "partner_share"])
+        # a partner deleted since (not fetched) is left out
+        active = partners._fields["active"]
+        partners = {
+            partner.id: partner
+            for partner in partners
+            if self.env.cache.contains(partner, active)
+        }
+        result = {}
+        for key, rows in followers.items():
+            for pid, sids in rows:
+                partner = partners.get(pid)
+                if not partner or not partner.active:
                     continue
                 sids = {parent[sid] for sid in sids if parent.get(sid)} | {
                     sid for sid in sids if sid not in parent and sid in child_ids
                 }
-                result.setdefault((res_model, res_id), {})[pid] = (
-                    sids - set(int_ids) if pshare else sids
+                result.setdefault(key, {})[pid] = (
+                    sids - set(int_ids) if partner.partner_share else sids
                 )
         return result
 
@@ -197,38 +210,37 @@ class HelpdeskTicketNotify(models.Model):
     @api.model
     def _insert_new_followers(self, rows):
         """Insert the followers [(ticket id, partner id, subtype ids)] of
-        tickets, none of whom follows them yet, in two queries. A follower is
-        three columns and its subtypes; the ORM's create of a few followers
-        per ticket was a tenth of a ticket's creation (defaults, the
-        many2many's write, the dependency walk for each)."""
-        follower_ids = [
-            row[0]
-            for row in self.env.execute_query(
-                SQL(
-                    "INSERT INTO %s (res_model, res_id, partner_id) "
-                    "VALUES %s RETURNING id",
-                    SQL.identifier("mail_followers"),
-                    SQL(", ").join(
-                        SQL("(%s, %s, %s)", self._name, ticket_id, pid)
-                        for ticket_id, pid, _sids in rows
-                    ),
-                )
-            )
-        ]
-        pairs = [
-            SQL("(%s, %s)", fid, sid)
-            for fid, (_tid, _pid, sids) in zip(follower_ids, rows, strict=True)
+        tickets, none of whom follows them yet, and their subtypes in one
+        statement. A follower is three columns and its subtypes; the ORM's
+        create of a few followers per ticket was a tenth of a ticket's
+        creation (defaults, the many2many's write, the dependency walk for
+        each)."""
+        followers = SQL(
+            "INSERT INTO %s (res_model, res_id, partner_id) VALUES %s",
+            SQL.identifier("mail_followers"),
+            SQL(", ").join(
+                SQL("(%s, %s, %s)", self._name, ticket_id, pid)
+                for ticket_id, pid, _sids in rows
+            ),
+        )
+        subtypes = [
+            SQL("(%s, %s, %s)", ticket_id, pid, sid)
+            for ticket_id, pid, sids in rows
             for sid in sids
         ]
-        if pairs:
-            self.env.execute_query(
-                SQL(
-                    "INSERT INTO %s (mail_followers_id, mail_message_subtype_id) "
-                    "VALUES %s ON CONFLICT DO NOTHING",
-                    SQL.identifier("mail_followers_mail_message_subtype_rel"),
-                    SQL(", ").join(pairs),
-                )
+        if subtypes:
+            followers = SQL(
+                "WITH new AS (%s RETURNING id, res_id, partner_id) "
+                "INSERT INTO %s (mail_followers_id, mail_message_subtype_id) "
+                "SELECT new.id, wanted.subtype_id FROM new "
+                "JOIN (VALUES %s) AS wanted(res_id, partner_id, subtype_id) "
+                "ON wanted.res_id = new.res_id AND wanted.partner_id = new.partner_id "
+                "ON CONFLICT DO NOTHING",
+                followers,
+                SQL.identifier("mail_followers_mail_message_subtype_rel"),
+                SQL(", ").join(subtypes),
             )
+        self.env.execute_query(followers)
         # what the tickets' followers fields held (nothing: they are new)
         self.browse(
             {ticket_id for ticket_id, _pid, _sids in rows}

@@ -8,6 +8,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..const import SLA_TARGETS, TARGET_DATE_FIELD
+from ..tools.ticket_rows import with_ticket_values
 
 _logger = logging.getLogger(__name__)
 
@@ -80,10 +81,23 @@ class HelpdeskTicketSla(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # what the line copies of its ticket, and its met share, given at the
+        # insert (no UPDATE after it)
+        for vals in vals_list:
+            if "status" in vals:
+                vals.setdefault("met_percent", self._met_percent(vals["status"]))
+        return super().create(with_ticket_values(self, vals_list))
+
     @api.depends("status")
     def _compute_met_percent(self):
         for line in self:
-            line.met_percent = 100.0 if line.status == "met" else 0.0
+            line.met_percent = self._met_percent(line.status)
+
+    @api.model
+    def _met_percent(self, status):
+        return 100.0 if status == "met" else 0.0
 
     # ------------------------------------------------------------ engine
     @api.model

@@ -1,1 +1,2 @@
 from . import sla_clock
+from . import ticket_rows
