@@ -149,10 +149,10 @@ class HelpdeskSla(models.Model):
             return False
         if not self.partner_category_ids:
             return True
-        # the client's tags are read only for a policy that asks for them
-        client_tags = ticket.commercial_partner_id.category_id
-        client_tags |= ticket.partner_id.category_id
-        return bool(self.partner_category_ids & client_tags)
+        # the client's tags (the company's and the contact's, in one read) are
+        # read only for a policy that asks for them
+        client = ticket.commercial_partner_id | ticket.partner_id
+        return bool(self.partner_category_ids & client.category_id)
 
     @api.model
     def _get_policy(self, ticket, policies=None):
